@@ -1,0 +1,1 @@
+"""Cities, twin links between them, and the Lab's agreements."""

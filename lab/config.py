@@ -1,0 +1,98 @@
+"""Configuration defaults.
+
+Order of precedence (later wins): the classes below, ``instance/config.py``, then ``LAB_*``
+environment variables (``LAB_SECRET_KEY``, ``LAB_SESSION_COOKIE_SECURE=true``...) and
+``DATABASE_URL``. ``LAB_ENV=production`` selects :class:`ProductionConfig`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+class Config:
+    """Development defaults: runs with no set-up on SQLite."""
+
+    ENV_NAME = "development"
+    TESTING = False
+    SECRET_KEY: str | None = None  # generated into instance/secret_key on first run
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: sqlite:///<instance>/lab.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    DATABASE_CONNECT_TIMEOUT_S = 3
+
+    # Where links in e-mails point; never derived from the Host header.
+    SITE_URL = "http://127.0.0.1:5000"
+    SITE_NAME = "Heritage Living Lab"
+
+    # Request size limits (Flask leaves these unlimited by default).
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_FORM_PARTS = 200
+    TRUSTED_HOSTS: list[str] | None = None
+
+    # Languages of the interface: English first, then the member cities' languages.
+    LANGUAGES = ["en", "it", "fr", "pt", "ro", "de", "es", "fi"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGE_COOKIE = "lab_lang"
+    LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+    # Sessions and cookies.
+    SESSION_COOKIE_NAME = "lab_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute session lifetime
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Rate limiting: per-process memory by default; set a Redis URI when running several workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per 15 minutes"
+    LOGIN_ADDRESS_RATE_LIMIT = "50 per 15 minutes"
+
+    # Mail: SMTP when MAIL_SERVER is set, otherwise the in-app outbox.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Heritage Living Lab <lab@localhost>"
+
+    HSTS = False
+    PREFERRED_URL_SCHEME = "http"
+    # Behind a reverse proxy, set to the number of proxies in front (X-Forwarded-For is ignored
+    # otherwise, so a forged header cannot dodge the throttle).
+    PROXY_FIX_X_FOR = 0
+
+
+class ProductionConfig(Config):
+    """Production: everything secure, and the app refuses to start otherwise."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    PREFERRED_URL_SCHEME = "https"
+    SITE_URL = "https://lab.example.org"
+
+
+class TestConfig(Config):
+    """Tests: fast hashing, no throttling unless a test turns it on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests only
+    RATELIMIT_ENABLED = False
+    SITE_URL = "http://lab.test"
+    SERVER_NAME = None

@@ -1,0 +1,1 @@
+"""Demo data drawn from the source articles in shared/seeds."""
