@@ -25,6 +25,8 @@ def index() -> str:
 @bp.get("/<slug>")
 def show(slug: str) -> str:
     """Show a city with its twin cities and the agreements it signed."""
+    if "\x00" in slug:
+        abort(404)  # never a slug, and PostgreSQL refuses NUL in text (a 500 otherwise)
     city = db.session.scalar(
         select(City).where(City.slug == slug).options(selectinload(City.agreements))
     )
