@@ -14,6 +14,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from lab.admin import views as admin_views
+    from lab.auth import account_views
+    from lab.auth import views as auth_views
+    from lab.auth.sessions import init_sessions
     from lab.cities import cli as cities_cli
     from lab.cities import views as cities_views
     from lab.core import views as core_views
@@ -39,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     init_i18n(app)
+    init_sessions(app)
     init_templating(app)
     init_security_headers(app)
     register_error_pages(app)
@@ -46,6 +51,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(core_views.bp)
     app.register_blueprint(home_views.bp)
     app.register_blueprint(cities_views.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(admin_views.bp)
     app.cli.add_command(cities_cli.cities_group)
     app.cli.add_command(demo_cli.demo_group)
     return app

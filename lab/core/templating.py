@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 
 from lab.core.languages import endonym
 from lab.core.types import utcnow
 
 
+def page_url(page: int) -> str:
+    """The current page's URL with another ``page`` number, other query arguments kept."""
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    return url_for(str(request.endpoint), **(request.view_args or {}), **args)
+
+
 def init_templating(app: Flask) -> None:
     """Register the context every page's layout needs."""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["page_url"] = page_url
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

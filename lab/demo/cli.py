@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from lab.demo.loader import load_demo
+from lab.demo.loader import demo_credentials, load_demo
 
 
 @click.group("demo")
@@ -23,3 +23,6 @@ def load() -> None:
         click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in added.items()))
     else:
         click.echo("Demo data already present; nothing added.")
+    click.echo("\nDemo accounts (sign in at /signin):")
+    for role, email, password in demo_credentials():
+        click.echo(f"  {role:18} {email:34} {password}")

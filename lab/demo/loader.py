@@ -8,16 +8,19 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lab.auth.models import User
+from lab.auth.passwords import hash_password
 from lab.cities import services as cities
 from lab.cities.models import Agreement, City
 from lab.core.database import transaction
+from lab.core.types import utcnow
 from lab.demo import world
 from lab.extensions import db
 
 
 def load_demo() -> dict[str, int]:
     """Load cities, twin links and the Friendship Agreement; return how many rows were added."""
-    added = {"cities": 0, "twin links": 0, "agreements": 0}
+    added = {"cities": 0, "twin links": 0, "agreements": 0, "accounts": 0}
     with transaction():
         by_slug: dict[str, City] = {}
         for entry in world.CITIES:
@@ -52,4 +55,40 @@ def load_demo() -> dict[str, int]:
                 str(agreement["description"]),
             )
             added["agreements"] += 1
+        added["accounts"] = _load_accounts(by_slug)
     return added
+
+
+def _load_accounts(by_slug: dict[str, City]) -> int:
+    """One account per role and a few delegates; existing addresses are left alone."""
+    added = 0
+    existing = set(db.session.scalars(select(User.email)))
+    password_hashes: dict[str, str] = {}
+    for account in world.ACCOUNTS:
+        email = str(account["email"])
+        if email in existing:
+            continue
+        password = world.demo_password(email)
+        password_hashes[email] = hash_password(password)
+        city = by_slug[str(account["city"])] if account["city"] else None
+        db.session.add(
+            User(
+                email=email,
+                email_verified_at=utcnow(),
+                password_hash=password_hashes[email],
+                display_name=str(account["name"]),
+                role=str(account["role"]),
+                stakeholder_kind=account["kind"],
+                city_id=city.id if city else None,
+            )
+        )
+        added += 1
+    return added
+
+
+def demo_credentials() -> list[tuple[str, str, str]]:
+    """(role, e-mail, password) of every demo account, for the command to print."""
+    return [
+        (str(a["role"]), str(a["email"]), world.demo_password(str(a["email"])))
+        for a in world.ACCOUNTS
+    ]

@@ -137,3 +137,31 @@ FRIENDSHIP_AGREEMENT = {
         "pavia", "grand-poitiers", "coimbra", "iasi", "besancon", "hildesheim", "salamanca", "turku",
     ],
 }  # fmt: skip
+
+# Demo accounts, one per role (and a few delegates). Passwords are fixed so that a reviewer can
+# sign in after `demo load`; demo data is refused in production.
+DEMO_PASSWORD_SUFFIX = "-living-lab-demo"  # noqa: S105 - demo only, refused in production
+ACCOUNTS: list[dict[str, str | None]] = [
+    {"email": "admin@lab.example", "name": "Ada Admin", "role": "admin", "city": None, "kind": None},
+    {"email": "coordinator@lab.example", "name": "Chiara Coordinator", "role": "coordinator",
+     "city": None, "kind": None},
+    {"email": "delegate.pavia@lab.example", "name": "Paolo Rossi", "role": "delegate", "city": "pavia",
+     "kind": None},
+    {"email": "delegate.perm@lab.example", "name": "Sarah Guttler-Zakharova", "role": "delegate",
+     "city": "perm", "kind": None},
+    {"email": "delegate.agrigento@lab.example", "name": "Christian Vassalo", "role": "delegate",
+     "city": "agrigento", "kind": None},
+    {"email": "delegate.coimbra@lab.example", "name": "Inês Carvalho", "role": "delegate",
+     "city": "coimbra", "kind": None},
+    {"email": "delegate.hildesheim@lab.example", "name": "Jonas Becker", "role": "delegate",
+     "city": "hildesheim", "kind": None},
+    {"email": "student@lab.example", "name": "Giulia Bianchi", "role": "young_stakeholder",
+     "city": "pavia", "kind": "student"},
+    {"email": "artist@lab.example", "name": "Anya Petrova", "role": "young_stakeholder",
+     "city": "perm", "kind": "young_artist"},
+]  # fmt: skip
+
+
+def demo_password(email: str) -> str:
+    """The demo account's password: the part before @ plus a fixed suffix."""
+    return email.split("@", 1)[0] + DEMO_PASSWORD_SUFFIX

@@ -1,0 +1,1 @@
+"""Administration pages: users, invitations, the network, the outbox and the audit log."""

@@ -1,0 +1,1 @@
+"""Accounts, roles, invitations, sign-in and session security."""
