@@ -101,7 +101,16 @@ def _rollback_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 class LabClient(FlaskClient):
-    """A test client that adds the CSRF token to form posts unless the test gives its own."""
+    """A test client that adds the CSRF token to form posts unless the test gives its own.
+
+    Each request runs in an application context of its own, as in production: otherwise the
+    test's context (and its ``g``, and its database session) would be shared by every request.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Send a request in a fresh application context."""
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
         """Fetch a page and read the CSRF token from its language switcher."""

@@ -26,3 +26,39 @@ def make_city(**overrides: Any) -> City:
     }
     values.update(overrides)
     return cities.create_city(cities.CityDetails(**values), slug=slug)
+
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - the test users' password
+
+
+def make_user(role: str = "young_stakeholder", city: City | None = None, **overrides: Any) -> Any:
+    """A saved, verified, active user with the password ``PASSWORD``."""
+    from lab.auth.models import User
+    from lab.auth.passwords import hash_password
+    from lab.core.types import utcnow
+    from lab.extensions import db
+
+    n = next(_sequence)
+    if role == "delegate" and city is None:
+        city = make_city()
+    values: dict[str, Any] = {
+        "email": f"person{n}@example.org",
+        "display_name": f"Person {n}",
+        "password_hash": hash_password(overrides.pop("password", PASSWORD)),
+        "role": role,
+        "city_id": city.id if city else None,
+        "email_verified_at": utcnow(),
+        "stakeholder_kind": "student" if role == "young_stakeholder" else None,
+    }
+    values.update(overrides)
+    user = User(**values)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def sign_in(client: Any, user: Any, password: str = PASSWORD) -> Any:
+    """Sign ``user`` in through the real form; returns the response."""
+    response = client.post("/signin", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

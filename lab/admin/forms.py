@@ -8,13 +8,16 @@ from wtforms import DateField, EmailField, SearchField, SelectField, TextAreaFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from lab.auth.forms import optional_int
+from lab.core.forms import options
 
-ROLE_CHOICES = [
-    ("young_stakeholder", _l("Young stakeholder")),
-    ("delegate", _l("City delegate")),
-    ("coordinator", _l("Lab coordinator")),
-    ("admin", _l("Admin")),
-]
+ROLE_CHOICES = options(
+    [
+        ("young_stakeholder", _l("Young stakeholder")),
+        ("delegate", _l("City delegate")),
+        ("coordinator", _l("Lab coordinator")),
+        ("admin", _l("Admin")),
+    ]
+)
 
 
 class UserFilterForm(FlaskForm):
@@ -25,7 +28,7 @@ class UserFilterForm(FlaskForm):
 
     q = SearchField(_l("Name or e-mail"), validators=[Optional(), Length(max=100)])
     role = SelectField(
-        _l("Role"), choices=[("", _l("All roles")), *ROLE_CHOICES], validators=[Optional()]
+        _l("Role"), choices=options([("", _l("All roles"))]) + ROLE_CHOICES, validators=[Optional()]
     )
     city = SelectField(
         _l("City"), coerce=optional_int, validators=[Optional()], validate_choice=False

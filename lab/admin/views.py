@@ -15,7 +15,7 @@ from lab.auth import account_states, permissions
 from lab.auth.models import ROLES, Invitation, User
 from lab.auth.services import city_choices
 from lab.core.errors import DomainError
-from lab.core.forms import show_domain_error
+from lab.core.forms import options, show_domain_error
 from lab.core.permissions import require
 from lab.core.types import utcnow
 from lab.extensions import db
@@ -54,7 +54,7 @@ def users() -> str:
     """Search and filter users by role and city."""
     require(permissions.can_list_users, current_user)
     form = UserFilterForm(request.args)
-    form.city.choices = [("", _("All cities")), *city_choices()]
+    form.city.choices = options([("", _("All cities")), *city_choices()])
     query = select(User).order_by(User.display_name, User.id)
     if form.validate():
         if form.q.data:
@@ -84,7 +84,7 @@ def _load_user(user_id: int) -> User:
 
 def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int]:
     role_form = forms.get("role_form") or RoleForm(obj=user)
-    role_form.city_id.choices = [("", _("No city")), *city_choices()]  # type: ignore[attr-defined]
+    role_form.city_id.choices = options([("", _("No city")), *city_choices()])  # type: ignore[attr-defined]
     return (
         render_template(
             "admin/user.html",

@@ -14,7 +14,7 @@ from lab.auth.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm
 from lab.auth.models import User
 from lab.auth.sessions import refresh_session
 from lab.core.errors import DomainError
-from lab.core.forms import show_domain_error
+from lab.core.forms import options, show_domain_error
 from lab.core.languages import endonym
 from lab.extensions import db
 
@@ -24,13 +24,14 @@ bp = Blueprint("account", __name__)
 def _profile_form(user: User) -> ProfileForm:
     form = ProfileForm(obj=user)
     languages = current_app.config["LANGUAGES"]
-    form.preferred_language.choices = [("", _("Same as the browser"))] + [
-        (c, endonym(c)) for c in languages
-    ]
-    form.time_zone.choices = [("", _("Coordinated Universal Time (UTC)"))] + [
-        (z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()) if "/" in z
-    ]
-    form.city_id.choices = [("", _("No city")), *services.city_choices()]
+    form.preferred_language.choices = options(
+        [("", _("Same as the browser"))] + [(c, endonym(c)) for c in languages]
+    )
+    form.time_zone.choices = options(
+        [("", _("Coordinated Universal Time (UTC)"))]
+        + [(z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()) if "/" in z]
+    )
+    form.city_id.choices = options([("", _("No city")), *services.city_choices()])
     return form
 
 

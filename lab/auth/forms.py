@@ -8,12 +8,15 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Length, Optional
 
 from lab.auth.passwords import MAX_LENGTH
+from lab.core.forms import options
 
-STAKEHOLDER_CHOICES = [
-    ("student", _l("Student")),
-    ("young_artist", _l("Young artist")),
-    ("culture_expert", _l("Culture expert")),
-]
+STAKEHOLDER_CHOICES = options(
+    [
+        ("student", _l("Student")),
+        ("young_artist", _l("Young artist")),
+        ("culture_expert", _l("Culture expert")),
+    ]
+)
 
 
 def optional_int(value: object) -> int | None:

@@ -18,7 +18,7 @@ from lab.auth.forms import (
 from lab.auth.models import User
 from lab.auth.sessions import allowed_when_restricted, end_session, start_session
 from lab.core.errors import DomainError
-from lab.core.forms import show_domain_error
+from lab.core.forms import options, show_domain_error
 from lab.core.security import safe_redirect_target
 from lab.extensions import limiter
 
@@ -81,7 +81,7 @@ def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("account.settings"))
     form = RegisterForm()
-    form.city_id.choices = [("", _("No city")), *services.city_choices()]
+    form.city_id.choices = options([("", _("No city")), *services.city_choices()])
     if form.validate_on_submit():
         try:
             services.register_young_stakeholder(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import flash
+from wtforms.fields.choices import SelectChoice
 
 from lab.core.errors import DomainError
 
@@ -14,3 +17,8 @@ def show_domain_error(form: object, error: DomainError) -> None:
         field.errors = [*list(field.errors), error.message]
     else:
         flash(error.message, "error")
+
+
+def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
