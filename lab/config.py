@@ -59,6 +59,7 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per 15 minutes"
     LOGIN_ADDRESS_RATE_LIMIT = "50 per 15 minutes"
+    VERIFY_RESEND_RATE_LIMIT = "5 per hour"
 
     # Mail: SMTP when MAIL_SERVER is set, otherwise the in-app outbox.
     MAIL_SERVER: str | None = None
@@ -93,6 +94,8 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests only
-    RATELIMIT_ENABLED = False
+    # Throttling stays on (tests exercise the real limiter) with limits no normal test reaches.
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "1000 per minute"
     SITE_URL = "http://lab.test"
     SERVER_NAME = None

@@ -69,6 +69,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
 def app(database_url: str) -> Flask:
     """The application, with migrations applied once for the run."""
     application = make_test_app(database_url)
+    application.test_client_class = LabClient
     with application.app_context():
         upgrade()
     return application
@@ -132,7 +133,6 @@ class LabClient(FlaskClient):
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A browser-like client that keeps cookies between requests."""
-    app.test_client_class = LabClient
     return app.test_client()
 
 

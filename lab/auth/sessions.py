@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Flask, abort, current_app, flash, g, request, session
 from flask_babel import format_datetime
@@ -18,14 +17,6 @@ from lab.auth.models import User
 from lab.core import i18n
 from lab.core.database import SAFE_METHODS
 from lab.extensions import db, login_manager
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def allowed_when_restricted(view: F) -> F:
-    """Mark a view that a suspended or unverified user may still POST to (sign out, language)."""
-    view._allowed_when_restricted = True  # type: ignore[attr-defined]
-    return view
 
 
 @login_manager.user_loader

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 
 
 def new_token() -> tuple[str, str]:
@@ -21,5 +22,8 @@ def token_hash(token: str) -> str:
 
 def external_url(endpoint: str, **values: str) -> str:
     """An absolute link built from SITE_URL, never from the request's Host header."""
-    base = str(current_app.config["SITE_URL"]).rstrip("/")
-    return base + url_for(endpoint, _external=False, **values)
+    site = urlsplit(str(current_app.config["SITE_URL"]))
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path.rstrip("/") or "/", url_scheme=site.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)

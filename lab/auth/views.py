@@ -16,9 +16,10 @@ from lab.auth.forms import (
     SignInForm,
 )
 from lab.auth.models import User
-from lab.auth.sessions import allowed_when_restricted, end_session, start_session
+from lab.auth.sessions import end_session, start_session
 from lab.core.errors import DomainError
 from lab.core.forms import options, show_domain_error
+from lab.core.permissions import allowed_when_restricted
 from lab.core.security import safe_redirect_target
 from lab.extensions import limiter
 
@@ -124,7 +125,7 @@ def confirm_email(token: str) -> str | Response:
 @bp.post("/verify/resend")
 @login_required
 @allowed_when_restricted
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit(lambda: str(current_app.config["VERIFY_RESEND_RATE_LIMIT"]), methods=["POST"])
 def resend_verification() -> Response:
     """Send the verification link again."""
     services.resend_verification(current_user._get_current_object())

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
+from lab.core.permissions import allowed_when_restricted
 from lab.core.security import safe_redirect_target
 from lab.extensions import db, limiter
 
@@ -25,6 +26,7 @@ def healthz() -> tuple[Response, int]:
 
 
 @bp.post("/language")
+@allowed_when_restricted
 def set_language() -> BaseResponse:
     """Remember the interface language the visitor chose, then go back where they were."""
     supported: list[str] = current_app.config["LANGUAGES"]

@@ -26,7 +26,9 @@ def _replay(client, cookie_value: str, path: str = "/account"):
 
 
 def test_sign_in_shows_the_person_and_a_delegate_lands_on_their_city(client):
-    turku = make_city(name="Turku", country_code="FI", time_zone="Europe/Helsinki", languages=["fi"])
+    turku = make_city(
+        name="Turku", country_code="FI", time_zone="Europe/Helsinki", languages=["fi"]
+    )
     delegate = make_user("delegate", city=turku, display_name="Tuula Delegate")
     response = sign_in(client, delegate)
     assert response.headers["Location"].endswith("/cities/turku")
@@ -36,8 +38,12 @@ def test_sign_in_shows_the_person_and_a_delegate_lands_on_their_city(client):
 
 def test_wrong_password_and_unknown_address_get_the_same_answer(client):
     user = make_user()
-    wrong = client.post("/signin", data={"email": user.email, "password": "not the password at all"})
-    unknown = client.post("/signin", data={"email": "nobody@example.org", "password": "not the password at all"})
+    wrong = client.post(
+        "/signin", data={"email": user.email, "password": "not the password at all"}
+    )
+    unknown = client.post(
+        "/signin", data={"email": "nobody@example.org", "password": "not the password at all"}
+    )
     assert wrong.status_code == unknown.status_code == 200
     message = "The e-mail address or the password is not correct."
     assert message in wrong.get_data(as_text=True)
@@ -88,7 +94,10 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(client, app):
     captured = _session_cookie(laptop)
     response = client.post(
         "/account/password",
-        data={"pw-current_password": PASSWORD, "pw-new_password": "a brand new passphrase for the lab"},
+        data={
+            "pw-current_password": PASSWORD,
+            "pw-new_password": "a brand new passphrase for the lab",
+        },
     )
     assert response.status_code == 303
     assert client.get("/account").status_code == 200  # still signed in here
@@ -138,7 +147,9 @@ def test_absolute_session_lifetime_ends_even_an_active_session(client, app):
 
 def test_cookies_are_httponly_and_samesite_lax_and_remember_me_is_versioned(client, app):
     user = make_user()
-    response = client.post("/signin", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    response = client.post(
+        "/signin", data={"email": user.email, "password": PASSWORD, "remember": "y"}
+    )
     set_cookies = response.headers.getlist("Set-Cookie")
     session_cookie = next(c for c in set_cookies if c.startswith("lab_session="))
     remember_cookie = next(c for c in set_cookies if c.startswith("remember_token="))
@@ -170,7 +181,7 @@ def test_pages_for_signed_in_people_are_not_cached(client):
 def test_the_user_and_city_are_loaded_once_per_request(client, count_queries):
     delegate = make_user("delegate")
     sign_in(client, delegate)
-    client.get("/users/%d" % delegate.id)
+    client.get(f"/users/{delegate.id}")
     with count_queries() as counted:
         assert client.get("/account").status_code == 200
     user_loads = [s for s in counted.statements if "FROM user_account" in s]
