@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, expect
+from flask import Flask
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -19,6 +20,8 @@ AXE_PAGES = {
     "perm": "/cities/perm",
     "pavia": "/cities/pavia",
     "not-found": "/no-such-page",
+    "sign-in": "/signin",
+    "register": "/register",
 }
 VIEWPORTS = {"phone": (390, 844), "desktop": (1366, 900)}
 
@@ -90,7 +93,7 @@ def test_language_switcher_changes_the_interface_and_remembers_it(page: Page) ->
     page.goto("/cities/perm")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    page.get_by_label("Language").select_option("it")
+    page.get_by_label("Language").select_option(label="Italiano")
     page.locator("form.language-switcher button[type=submit]").click()
 
     expect(page).to_have_url(re.compile(r"/cities/perm$"))  # back where the visitor was
@@ -113,6 +116,29 @@ def test_language_switcher_changes_the_interface_and_remembers_it(page: Page) ->
     expect(main_nav(page).get_by_role("link", name="Cities")).to_be_visible()
 
 
+def _unmeasured_low_contrast(incomplete: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Colour-contrast results axe files as "needs review" although it measured a failing ratio.
+
+    axe reports text whose colour equals its background (1:1, e.g. a teal link on the teal header)
+    as incomplete rather than as a violation, assuming it may be hidden on purpose. Nothing on
+    these pages is hidden that way, so such results count as violations here.
+    """
+    found = []
+    for result in incomplete:
+        if result["id"] != "color-contrast":
+            continue
+        nodes = []
+        for node in result["nodes"]:
+            data = next((check.get("data") or {} for check in node["any"]), {})
+            ratio = data.get("contrastRatio") or 0
+            expected = float(str(data.get("expectedContrastRatio", "4.5:1")).split(":")[0])
+            if 0 < ratio < expected:
+                nodes.append(node)
+        if nodes:
+            found.append({**result, "nodes": nodes})
+    return found
+
+
 def _axe_report(violations: list[dict[str, Any]]) -> str:
     lines = [f"{len(violations)} axe violation(s):"]
     for violation in violations:
@@ -132,10 +158,10 @@ def _axe_report(violations: list[dict[str, Any]]) -> str:
 @pytest.mark.parametrize("language", ["en", "it"])
 @pytest.mark.parametrize("name", list(AXE_PAGES))
 def test_pages_have_no_axe_violations(
-    context: BrowserContext, live_server: str, name: str, language: str
+    page: Page, live_app: Flask, live_server: str, name: str, language: str
 ) -> None:
-    context.add_cookies([{"name": "lab_lang", "value": language, "url": live_server}])
-    page = context.new_page()
+    cookie = live_app.config["LANGUAGE_COOKIE"]
+    page.context.add_cookies([{"name": cookie, "value": language, "url": live_server}])
     response = page.goto(AXE_PAGES[name])
     assert response is not None
     assert response.status == (404 if name == "not-found" else 200)
@@ -145,7 +171,9 @@ def test_pages_have_no_axe_violations(
         page,
         options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
     )
+    assert results.response["passes"], "axe ran no rules at all"
     violations = results.response["violations"]
+    violations += _unmeasured_low_contrast(results.response["incomplete"])
     assert not violations, _axe_report(violations)
 
 
