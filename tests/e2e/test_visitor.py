@@ -89,6 +89,40 @@ def test_skip_link_is_first_visible_on_focus_and_moves_focus_to_main(page: Page)
     assert inside_main, "Tab after the skip link should land inside <main>"
 
 
+def test_every_tab_stop_shows_a_visible_focus_indicator(page: Page) -> None:
+    page.goto("/cities/perm")
+    seen = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || el === document.body) return null;
+                const style = getComputedStyle(el);
+                return {
+                    index: Array.from(document.querySelectorAll('*')).indexOf(el),
+                    label: el.tagName + ' ' + (el.textContent || el.getAttribute('name') || '').trim(),
+                    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+                };
+            }"""
+        )
+        if focused is None or focused["index"] in [stop["index"] for stop in seen]:
+            break  # back at the start (or out of the page): every stop was visited
+        seen.append(focused)
+    assert len(seen) > 10, seen
+    invisible = [stop["label"] for stop in seen if not stop["outline"]]
+    assert not invisible, f"no visible focus outline on: {invisible}"
+
+
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_pages_reflow_at_320_css_pixels(page: Page, name: str) -> None:
+    """WCAG 1.4.10: usable at 320 px wide (400 % zoom) without scrolling sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(AXE_PAGES[name])
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
+
+
 def test_language_switcher_changes_the_interface_and_remembers_it(page: Page) -> None:
     page.goto("/cities/perm")
     expect(page.locator("html")).to_have_attribute("lang", "en")
