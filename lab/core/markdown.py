@@ -10,7 +10,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 )
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote",
+    "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "a",
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
