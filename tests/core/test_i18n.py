@@ -217,6 +217,17 @@ def test_city_page_dates_and_labels_are_italian(client):
         assert english not in page
 
 
+def test_shared_template_parts_are_italian_too(client):
+    # The account menu lives in templates/_partials and the city card in templates/_macros:
+    # babel skips directories starting with "_" unless extraction is told otherwise.
+    make_city(name="Oxford", country_code="GB", member_since=None)
+    page = client.get("/cities/", headers={"Accept-Language": "it"}).get_data(as_text=True)
+    assert "Accedi" in page
+    assert "Città partner" in page
+    for english in ("Sign in", "Partner city", "Join as a young stakeholder"):
+        assert english not in page
+
+
 def test_error_pages_are_italian(client):
     response = client.get("/cities/atlantis", headers={"Accept-Language": "it"})
     page = response.get_data(as_text=True)
