@@ -79,3 +79,45 @@ class InviteForm(FlaskForm):
         validate_choice=False,
         description=_l("Required for city delegates."),
     )
+
+
+INVITATION_STATUSES = {
+    "pending": _l("Pending"),
+    "accepted": _l("Accepted"),
+    "revoked": _l("Revoked"),
+    "expired": _l("Expired"),
+}
+
+
+class InvitationFilterForm(FlaskForm):
+    """Filtering invitations by status (a GET form: no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Status"),
+        choices=options([("", _l("All invitations")), *INVITATION_STATUSES.items()]),
+        validators=[Optional()],
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    """Filtering the audit log (a GET form: no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    action = SearchField(
+        _l("Action"),
+        validators=[Optional(), Length(max=60)],
+        description=_l(
+            "An action such as auth.sign_in, or a group such as auth or invitation "
+            "for every action in it."
+        ),
+    )
+    who = SearchField(
+        _l("Person or target"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Part of the name or e-mail of who acted, or of what they acted on."),
+    )

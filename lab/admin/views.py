@@ -1,16 +1,24 @@
-"""Administration: users and their states. Invitations, the network, outbox and audit follow."""
+"""Administration: the overview, users and their states, the outbox and the audit log.
+
+Invitations and the network of cities have modules of their own, registered here as nested
+blueprints (``admin.invitations.*``, ``admin.network.*``).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 
-from lab.admin.forms import ReasonForm, RoleForm, SuspendForm, UserFilterForm
+from lab.admin import invitation_views, network_views
+from lab.admin.forms import AuditFilterForm, ReasonForm, RoleForm, SuspendForm, UserFilterForm
+from lab.audit.models import AuditEvent
 from lab.auth import account_states, permissions
 from lab.auth.models import ROLES, Invitation, User
 from lab.auth.services import city_choices
@@ -19,9 +27,14 @@ from lab.core.forms import options, show_domain_error
 from lab.core.permissions import require
 from lab.core.types import utcnow
 from lab.extensions import db
+from lab.mail.models import OutboxMessage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_blueprint(invitation_views.bp)
+bp.register_blueprint(network_views.bp)
 USERS_PER_PAGE = 50
+MESSAGES_PER_PAGE = 50
+EVENTS_PER_PAGE = 50
 
 
 def _actor() -> User:
@@ -180,3 +193,69 @@ def lift_suspension(user_id: int) -> Response:
     account_states.lift_suspension(_actor(), target)
     flash(_("The suspension of %(name)s is lifted.", name=target.display_name), "success")
     return redirect(url_for("admin.user", user_id=target.id), code=303)
+
+
+@bp.get("/outbox")
+@login_required
+def outbox() -> str:
+    """Every message the Lab sent or kept, newest first (admins)."""
+    require(permissions.can_read_outbox, current_user)
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    page = db.paginate(query, per_page=MESSAGES_PER_PAGE, error_out=False, count=True)
+    return render_template("admin/outbox.html", page=page)
+
+
+@bp.get("/outbox/<int:message_id>")
+@login_required
+def outbox_message(message_id: int) -> str:
+    """One message as it was kept: links with tokens are redacted outside development (admins)."""
+    require(permissions.can_read_outbox, current_user)
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("admin/outbox_message.html", message=message)
+
+
+def _like(text: str) -> str:
+    """A case-insensitive LIKE pattern for text anywhere, with % and _ taken literally."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
+
+
+def _filter_events(query: Select[Any], form: AuditFilterForm) -> Select[Any]:
+    """Narrow the audit log by action (exact, or a group such as ``auth``) and by who or what."""
+    action = (form.action.data or "").strip()
+    if action:
+        if action.endswith(".") or "." not in action:
+            group = action.rstrip(".") + "."
+            query = query.where(AuditEvent.action.startswith(group, autoescape=True))
+        else:
+            query = query.where(AuditEvent.action == action)
+    who = (form.who.data or "").strip()
+    if who:
+        pattern = _like(who)
+        query = query.where(
+            or_(
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                func.lower(AuditEvent.target_label).like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+@bp.get("/audit")
+@login_required
+def audit_log() -> tuple[str, int]:
+    """The audit log, newest first, with who acted (admins). Nothing here changes an event."""
+    require(permissions.can_read_audit_log, current_user)
+    form = AuditFilterForm(request.args)
+    query = (
+        select(AuditEvent)
+        .outerjoin(User, AuditEvent.actor_id == User.id)
+        .options(contains_eager(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    valid = form.validate()
+    if valid:
+        query = _filter_events(query, form)
+    page = db.paginate(query, per_page=EVENTS_PER_PAGE, error_out=False, count=True)
+    return render_template("admin/audit.html", form=form, page=page), 200 if valid else 400

@@ -6,15 +6,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_babel import gettext as _
 from slugify import slugify
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from lab.audit.services import record
 from lab.cities.models import Agreement, City, TwinLink
+from lab.cities.permissions import can_edit_city, can_edit_city_description, can_manage_network
 from lab.core.database import transaction
-from lab.core.errors import DomainError, NotFoundError
+from lab.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from lab.core.languages import is_country_code, is_time_zone, normalise_language_tag
 from lab.core.markdown import render_markdown
 from lab.extensions import db
@@ -97,26 +100,46 @@ def unique_slug(model: type[City] | type[Agreement], text: str) -> str:
     return slug
 
 
-def create_city(details: CityDetails, slug: str | None = None) -> City:
+def _check_actor(allowed: bool, message: str | None = None) -> None:
+    """Refuse the use case when the acting user may not do it.
+
+    Services take the acting user as ``actor``; ``None`` means the command line or the demo loader,
+    which run with the operator's authority.
+    """
+    if not allowed:
+        raise PermissionDeniedError(message or _("Only admins change the network of cities."))
+
+
+def create_city(details: CityDetails, slug: str | None = None, *, actor: Any = None) -> City:
     """Add a city to the network."""
+    _check_actor(actor is None or can_manage_network(actor))
     with transaction():
         values = _clean_details(details)
         city = City(slug=slug or unique_slug(City, str(values["name"])), **values)
         db.session.add(city)
         db.session.flush()
+        record("city.created", actor=actor, target=city, target_label=city.name, slug=city.slug)
     return city
 
 
-def update_city(city: City, details: CityDetails) -> City:
+def update_city(city: City, details: CityDetails, *, actor: Any = None) -> City:
     """Change a city's profile."""
+    _check_actor(actor is None or can_edit_city(actor, city))
+    values = _clean_details(details)
     with transaction():
-        for key, value in _clean_details(details).items():
+        changed = sorted(key for key, value in values.items() if getattr(city, key) != value)
+        for key, value in values.items():
             setattr(city, key, value)
+        record("city.updated", actor=actor, target=city, target_label=city.name, fields=changed)
     return city
 
 
-def update_city_description(city: City, description: str) -> City:
+def update_city_description(city: City, description: str, *, actor: Any = None) -> City:
     """Change only a city's description (what coordinators may edit)."""
+    _check_actor(
+        actor is None or can_edit_city_description(actor, city),
+        _("Only coordinators and admins edit city descriptions."),
+    )
     if len(description) > DESCRIPTION_MAX:
         raise DomainError(
             _("The description is limited to %(n)d characters.", n=DESCRIPTION_MAX), "description"
@@ -124,6 +147,9 @@ def update_city_description(city: City, description: str) -> City:
     with transaction():
         city.description = description
         city.description_html = render_markdown(description)
+        record(
+            "city.updated", actor=actor, target=city, target_label=city.name, fields=["description"]
+        )
     return city
 
 
@@ -135,22 +161,49 @@ def get_city(slug: str) -> City:
     return city
 
 
-def link_twins(first: City, second: City, since_year: int) -> TwinLink:
-    """Record that two cities are twinned since a year (one link, shown from both sides)."""
-    if first.id == second.id:
-        raise DomainError(_("A city cannot be twinned with itself."), "city")
+def _check_since_year(since_year: int) -> None:
     if not 1900 <= since_year <= date.today().year + 1:  # noqa: DTZ011 - a calendar year
         raise DomainError(_("The year the twinning began looks wrong."), "since_year")
+
+
+def _record_twin_link(link: TwinLink, actor: Any) -> None:
+    record(
+        "twin_link.saved",
+        actor=actor,
+        target=link,
+        target_label=f"{link.city_a.name} – {link.city_b.name}",
+        since_year=link.since_year,
+    )
+
+
+def link_twins(first: City, second: City, since_year: int, *, actor: Any = None) -> TwinLink:
+    """Record that two cities are twinned since a year (one link, shown from both sides)."""
+    _check_actor(actor is None or can_manage_network(actor))
+    if first.id == second.id:
+        raise DomainError(_("A city cannot be twinned with itself."), "city")
+    _check_since_year(since_year)
     a, b = sorted((first, second), key=lambda c: c.id)
     with transaction():
-        existing = db.session.scalar(
+        link = db.session.scalar(
             select(TwinLink).where(TwinLink.city_a_id == a.id, TwinLink.city_b_id == b.id)
         )
-        if existing is not None:
-            existing.since_year = since_year
-            return existing
-        link = TwinLink(city_a=a, city_b=b, since_year=since_year)
-        db.session.add(link)
+        if link is None:
+            link = TwinLink(city_a=a, city_b=b, since_year=since_year)
+            db.session.add(link)
+            db.session.flush()
+        else:
+            link.since_year = since_year
+        _record_twin_link(link, actor)
+    return link
+
+
+def update_twin_link(link: TwinLink, since_year: int, *, actor: Any = None) -> TwinLink:
+    """Change the year a twinning began."""
+    _check_actor(actor is None or can_manage_network(actor))
+    _check_since_year(since_year)
+    with transaction():
+        link.since_year = since_year
+        _record_twin_link(link, actor)
     return link
 
 
@@ -165,16 +218,44 @@ def twin_links_of(city: City) -> list[tuple[City, int]]:
     return [(link.partner_of(city), link.since_year) for link in links]
 
 
-def create_agreement(
-    title: str, signed_on: date, signatories: Iterable[City], description: str = ""
-) -> Agreement:
-    """Record an agreement of the Lab with its signatory cities."""
+def _clean_agreement(
+    title: str, signatories: Iterable[City], description: str
+) -> tuple[str, list[City]]:
+    """The trimmed title and the distinct signatories, or DomainError."""
     title = title.strip()
     if not title or len(title) > 200:
         raise DomainError(_("An agreement needs a title of at most 200 characters."), "title")
-    cities = list(signatories)
+    cities = list({city.id: city for city in signatories}.values())
     if len(cities) < 2:
         raise DomainError(_("An agreement needs at least two signatory cities."), "signatories")
+    if len(description) > DESCRIPTION_MAX:
+        raise DomainError(
+            _("The description is limited to %(n)d characters.", n=DESCRIPTION_MAX), "description"
+        )
+    return title, cities
+
+
+def _record_agreement(agreement: Agreement, actor: Any) -> None:
+    record(
+        "agreement.saved",
+        actor=actor,
+        target=agreement,
+        target_label=agreement.title,
+        signatories=sorted(city.slug for city in agreement.signatories),
+    )
+
+
+def create_agreement(
+    title: str,
+    signed_on: date,
+    signatories: Iterable[City],
+    description: str = "",
+    *,
+    actor: Any = None,
+) -> Agreement:
+    """Record an agreement of the Lab with its signatory cities."""
+    _check_actor(actor is None or can_manage_network(actor))
+    title, cities = _clean_agreement(title, signatories, description)
     with transaction():
         agreement = Agreement(
             slug=unique_slug(Agreement, title),
@@ -186,6 +267,29 @@ def create_agreement(
         )
         db.session.add(agreement)
         db.session.flush()
+        _record_agreement(agreement, actor)
+    return agreement
+
+
+def update_agreement(
+    agreement: Agreement,
+    title: str,
+    signed_on: date,
+    signatories: Iterable[City],
+    description: str = "",
+    *,
+    actor: Any = None,
+) -> Agreement:
+    """Change an agreement's title, date, description and signatories (its address stays)."""
+    _check_actor(actor is None or can_manage_network(actor))
+    title, cities = _clean_agreement(title, signatories, description)
+    with transaction():
+        agreement.title = title
+        agreement.signed_on = signed_on
+        agreement.description = description
+        agreement.description_html = render_markdown(description)
+        agreement.signatories = cities
+        _record_agreement(agreement, actor)
     return agreement
 
 
