@@ -174,3 +174,35 @@ def test_in_production_the_outbox_never_shows_the_token_and_nobody_is_told_to_lo
     assert "/invitations/" not in message.body
     shown = parse(client.get(f"/admin/outbox/{message.id}"))
     assert REDACTED in shown.pre and "/invitations/" not in shown.pre
+
+
+def test_invitation_list_runs_the_same_queries_for_3_or_20_invitations(client, count_queries):
+    from lab.auth import invitations
+
+    admin = make_user("admin")
+    cities = [make_city() for _ in range(3)]
+    sign_in(client, admin)
+
+    def invite(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            invitations.invite(admin, f"d{i}@example.org", "delegate", cities[i % 3].id)
+
+    invite(3, 0)
+    client.get("/admin/invitations")
+    with count_queries() as few:
+        assert client.get("/admin/invitations").status_code == 200
+    invite(17, 3)
+    with count_queries() as many:
+        page = client.get("/admin/invitations")
+    assert "20 invitations" in text_of(page)
+    assert few.n == many.n
+
+
+def test_names_on_the_invitation_page_are_shown_as_text(client):
+    city = make_city(name="<i>Canary City</i>")
+    sign_in(client, make_user("admin", display_name="<script>canary()</script>"))
+    _invite(client, "canary@example.org", "delegate", city.id)
+    html = client.get("/admin/invitations").get_data(as_text=True)
+    assert "<script>canary()</script>" not in html and "<i>Canary City</i>" not in html
+    assert "&lt;script&gt;canary()&lt;/script&gt;" in html
+    assert "&lt;i&gt;Canary City&lt;/i&gt;" in html

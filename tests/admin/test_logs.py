@@ -140,3 +140,16 @@ def test_audit_log_runs_the_same_queries_for_5_or_40_events(client, count_querie
     assert page.status_code == 200
     assert "40 events" in text_of(page)
     assert few.n == many.n
+
+
+def test_audit_and_outbox_show_user_text_as_text(client):
+    canary = "<img src=x onerror=alert(1)>"
+    actor = make_user("admin", display_name=canary)
+    with transaction():
+        record("test.canary", actor=actor, target_label=canary, reason=canary, note=canary)
+    _send("c@example.org", canary, canary)
+    sign_in(client, actor)
+    for path in ("/admin/audit?action=test", "/admin/outbox"):
+        html = client.get(path).get_data(as_text=True)
+        assert canary not in html, path
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html, path
