@@ -28,7 +28,7 @@ def make_city(**overrides: Any) -> City:
     return cities.create_city(cities.CityDetails(**values), slug=slug)
 
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 - the test users' password
+PASSWORD = "correct horse battery staple"
 
 
 def make_user(role: str = "young_stakeholder", city: City | None = None, **overrides: Any) -> Any:

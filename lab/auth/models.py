@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,9 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lab.core.mixins import TimestampMixin
 from lab.core.types import UTCDateTime, utcnow
 from lab.extensions import Model
-
-if TYPE_CHECKING:
-    from lab.cities.models import City
 
 ADMIN, COORDINATOR, DELEGATE, YOUNG = "admin", "coordinator", "delegate", "young_stakeholder"
 ROLES = (ADMIN, COORDINATOR, DELEGATE, YOUNG)
@@ -59,7 +56,8 @@ class User(TimestampMixin, Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Loaded with the user (one query per request) so pages can show the city without another.
-    city: Mapped[City | None] = relationship("City", lazy="joined", innerjoin=False)
+    # Typed loosely: cities sit above accounts, so this module names the class only as a string.
+    city: Mapped[Any] = relationship("City", lazy="joined", innerjoin=False)
 
     # Flask-Login's interface.
     @property
@@ -131,7 +129,7 @@ class Invitation(TimestampMixin, Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_count: Mapped[int] = mapped_column(default=1)
 
-    city: Mapped[City | None] = relationship("City", lazy="joined")
+    city: Mapped[Any] = relationship("City", lazy="joined")
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id], lazy="joined")
 
     @property

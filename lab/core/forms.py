@@ -21,4 +21,4 @@ def show_domain_error(form: object, error: DomainError) -> None:
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+    return [SelectChoice(value, label) for value, label in pairs]

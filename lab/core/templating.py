@@ -13,9 +13,8 @@ from lab.core.types import utcnow
 
 def page_url(page: int) -> str:
     """The current page's URL with another ``page`` number, other query arguments kept."""
-    args = request.args.to_dict()
-    args["page"] = str(page)
-    return url_for(str(request.endpoint), **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    return url_for(str(request.endpoint), **values)
 
 
 def init_templating(app: Flask) -> None:

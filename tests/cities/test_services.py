@@ -30,7 +30,12 @@ from tests.factories import make_city
 )
 def test_bad_city_details_are_refused_and_nothing_is_saved(field, value, message):
     before = db.session.scalar(select(func.count(City.id)))
-    details = {"name": "Valid", "country_code": "IT", "time_zone": "Europe/Rome", "languages": ["it"]}
+    details = {
+        "name": "Valid",
+        "country_code": "IT",
+        "time_zone": "Europe/Rome",
+        "languages": ["it"],
+    }
     details[field] = value
     with pytest.raises(DomainError, match=message) as caught:
         services.create_city(services.CityDetails(**details))

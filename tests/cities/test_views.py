@@ -7,9 +7,14 @@ from tests.factories import make_city
 
 
 def test_city_page_shows_twin_cities_from_both_sides(client):
-    perm = make_city(name="Perm", country_code="RU", time_zone="Asia/Yekaterinburg", languages=["ru"])
+    perm = make_city(
+        name="Perm", country_code="RU", time_zone="Asia/Yekaterinburg", languages=["ru"]
+    )
     louisville = make_city(
-        name="Louisville", country_code="US", time_zone="America/Kentucky/Louisville", languages=["en"]
+        name="Louisville",
+        country_code="US",
+        time_zone="America/Kentucky/Louisville",
+        languages=["en"],
     )
     services.link_twins(perm, louisville, 1994)
 
@@ -24,12 +29,20 @@ def test_city_list_groups_cities_by_country(client):
     make_city(name="Pavia", country_code="IT")
     make_city(name="Hildesheim", country_code="DE", time_zone="Europe/Berlin", languages=["de"])
     page = client.get("/cities/").get_data(as_text=True)
-    assert page.index("Germany") < page.index("Hildesheim") < page.index("Italy") < page.index("Pavia")
+    assert (
+        page.index("Germany") < page.index("Hildesheim") < page.index("Italy") < page.index("Pavia")
+    )
 
 
 def test_home_introduces_the_lab_and_lists_only_member_cities(client):
     make_city(name="Coimbra", country_code="PT", time_zone="Europe/Lisbon", languages=["pt"])
-    make_city(name="Oxford", country_code="GB", time_zone="Europe/London", languages=["en"], member_since=None)
+    make_city(
+        name="Oxford",
+        country_code="GB",
+        time_zone="Europe/London",
+        languages=["en"],
+        member_since=None,
+    )
     page = client.get("/").get_data(as_text=True)
     members = page[page.index("Member cities") :]
     assert "Living Lab" in page
@@ -71,7 +84,9 @@ def test_city_page_uses_the_same_number_of_queries_for_2_or_20_twins(client, cou
 
 
 def test_city_page_shows_languages_with_their_lang_attribute(client):
-    city = make_city(name="Turku", country_code="FI", time_zone="Europe/Helsinki", languages=["fi", "sv"])
+    city = make_city(
+        name="Turku", country_code="FI", time_zone="Europe/Helsinki", languages=["fi", "sv"]
+    )
     page = client.get(f"/cities/{city.slug}").get_data(as_text=True)
     assert '<span lang="fi">Suomi</span>' in page
     assert '<span lang="sv">Svenska</span>' in page
