@@ -8,8 +8,15 @@ is changed by a refused request.
 
 from __future__ import annotations
 
-import pytest
+from datetime import date
 
+import pytest
+from sqlalchemy import select
+
+from lab.auth import invitations
+from lab.cities import services as cities
+from lab.extensions import db
+from lab.mail.models import OutboxMessage
 from tests.factories import make_city, make_user, sign_in
 
 ROLES = ("visitor", "young_stakeholder", "delegate", "coordinator", "admin")
@@ -23,6 +30,7 @@ def row(*statuses: int) -> dict[str, int]:
 
 
 ALL_200 = row(200, 200, 200, 200, 200)
+ADMIN_ONLY = row(LOGIN, 403, 403, 403, 200)
 
 # endpoint: (method, path, expected status per role). {city}, {user} are filled in by the test.
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
@@ -32,7 +40,11 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "home.index": ("GET", "/", ALL_200),
     "cities.index": ("GET", "/cities/", ALL_200),
     "cities.show": ("GET", "/cities/{city}", ALL_200),
-    "cities.edit_description": ("GET", "/cities/{city}/description", row(LOGIN, 403, 403, 200, 200)),
+    "cities.edit_description": (
+        "GET",
+        "/cities/{city}/description",
+        row(LOGIN, 403, 403, 200, 200),
+    ),
     "auth.sign_in": ("GET", "/signin", ALL_200),
     "auth.sign_out": ("POST", "/signout", row(303, 303, 303, 303, 303)),
     "auth.register": ("GET", "/register", row(200, 302, 302, 302, 302)),
@@ -53,7 +65,37 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.deactivate": ("POST", "/admin/users/{user}/deactivate", row(LOGIN, 403, 403, 403, 400)),
     "admin.reactivate": ("POST", "/admin/users/{user}/reactivate", row(LOGIN, 403, 403, 403, 303)),
     "admin.suspend": ("POST", "/admin/users/{user}/suspend", row(LOGIN, 403, 403, 400, 400)),
-    "admin.lift_suspension": ("POST", "/admin/users/{user}/lift-suspension", row(LOGIN, 403, 403, 303, 303)),
+    "admin.lift_suspension": (
+        "POST",
+        "/admin/users/{user}/lift-suspension",
+        row(LOGIN, 403, 403, 303, 303),
+    ),
+    "admin.invitations.index": ("GET", "/admin/invitations", row(LOGIN, 403, 403, 200, 200)),
+    "admin.invitations.resend": (
+        "POST",
+        "/admin/invitations/{invitation}/resend",
+        row(LOGIN, 403, 403, 303, 303),
+    ),
+    "admin.invitations.revoke": (
+        "POST",
+        "/admin/invitations/{invitation}/revoke",
+        row(LOGIN, 403, 403, 303, 303),
+    ),
+    "admin.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
+    "admin.outbox_message": ("GET", "/admin/outbox/{message}", ADMIN_ONLY),
+    "admin.audit_log": ("GET", "/admin/audit", ADMIN_ONLY),
+    "admin.network.cities": ("GET", "/admin/cities", ADMIN_ONLY),
+    "admin.network.new_city": ("GET", "/admin/cities/new", ADMIN_ONLY),
+    "admin.network.edit_city": ("GET", "/admin/cities/{city}/edit", ADMIN_ONLY),
+    "admin.network.twin_links": ("GET", "/admin/twin-links", ADMIN_ONLY),
+    "admin.network.update_twin_link": (
+        "POST",
+        "/admin/twin-links/{link}",
+        row(LOGIN, 403, 403, 403, 400),
+    ),
+    "admin.network.agreements": ("GET", "/admin/agreements", ADMIN_ONLY),
+    "admin.network.new_agreement": ("GET", "/admin/agreements/new", ADMIN_ONLY),
+    "admin.network.edit_agreement": ("GET", "/admin/agreements/{agreement}/edit", ADMIN_ONLY),
 }
 
 
@@ -68,17 +110,32 @@ def test_every_endpoint_has_a_row(app):
 @pytest.mark.parametrize("role", ROLES)
 def test_each_endpoint_answers_each_role_as_the_table_says(app, role):
     city = make_city(name="Pavia")
+    partner = make_city(name="Perm")
     target = make_user("young_stakeholder", display_name="Target")
+    inviter = make_user("admin")
+    invitation = invitations.invite(inviter, "invited@example.org", "delegate", city.id)
+    link = cities.link_twins(city, partner, 1992)
+    agreement = cities.create_agreement("Friendship", date(2022, 4, 7), [city, partner])
+    message = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
     user = None if role == "visitor" else make_user(role, city=city if role == "delegate" else None)
     failures = []
     for endpoint, (method, path, expected) in sorted(MATRIX.items()):
         client = app.test_client()
         if user is not None:
             sign_in(client, user)
-        url = path.format(city=city.slug, user=target.id)
+        url = path.format(
+            city=city.slug,
+            user=target.id,
+            invitation=invitation.id,
+            link=link.id,
+            agreement=agreement.id,
+            message=message,
+        )
         response = client.get(url) if method == "GET" else client.post(url, data={})
         if response.status_code != expected[role]:
-            failures.append(f"{method} {url} ({endpoint}): {response.status_code}, expected {expected[role]}")
+            failures.append(
+                f"{method} {url} ({endpoint}): {response.status_code}, expected {expected[role]}"
+            )
         if expected[role] == LOGIN and role == "visitor" and response.status_code == 302:
             location = response.headers["Location"]
             if endpoint not in ("auth.reset_password",) and "/signin" not in location:

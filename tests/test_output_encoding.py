@@ -38,14 +38,18 @@ def _assert_inert(html: str, where: str) -> None:
 
 def test_names_titles_and_reasons_render_as_text_everywhere(client):
     city = make_city(name=f"Town {CANARY}"[:120], official_name=CANARY, description=CANARY)
-    person = make_user("young_stakeholder", display_name="Canary " + CANARY[:60], affiliation=CANARY)
+    person = make_user(
+        "young_stakeholder", display_name="Canary " + CANARY[:60], affiliation=CANARY
+    )
     admin = make_user("admin")
     _assert_inert(client.get(f"/cities/{city.slug}").get_data(as_text=True), "the city page")
     _assert_inert(client.get("/cities/").get_data(as_text=True), "the city list")
     _assert_inert(client.get(f"/users/{person.id}").get_data(as_text=True), "the profile")
     sign_in(client, admin)
     _assert_inert(client.get("/admin/users").get_data(as_text=True), "the user list")
-    _assert_inert(client.get(f"/admin/users/{person.id}").get_data(as_text=True), "the admin user page")
+    _assert_inert(
+        client.get(f"/admin/users/{person.id}").get_data(as_text=True), "the admin user page"
+    )
     other = client.application.test_client()
     sign_in(other, person)
     _assert_inert(other.get("/account").get_data(as_text=True), "the account page")
