@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -34,9 +34,12 @@ def _actor() -> User:
 
 
 def _city_form(city: City | None = None) -> CityForm:
-    """The city form, filled from the request, else from the city being edited."""
+    """The city form, filled from the request, else from the city being edited.
+
+    A POST is read alone: a field missing from it is missing, never taken from the city.
+    """
     data = None
-    if city is not None:
+    if city is not None and request.method != "POST":
         data = {
             "name": city.name,
             "official_name": city.official_name,
@@ -229,7 +232,7 @@ def update_twin_link(link_id: int) -> Response | tuple[str, int]:
 def _agreement_form(agreement: Agreement | None = None) -> AgreementForm:
     """The agreement form, filled from the request, else from the agreement being edited."""
     data = None
-    if agreement is not None:
+    if agreement is not None and request.method != "POST":
         data = {
             "title": agreement.title,
             "signed_on": agreement.signed_on,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -69,7 +69,10 @@ def edit_description(slug: str) -> str | Response | tuple[str, int]:
     """Edit a city's description in Markdown (coordinators and admins)."""
     city = _load_city(slug)
     require(permissions.can_edit_city_description, current_user, city)
-    form = DescriptionForm(data={"description": city.description})
+    # A POST is read alone: a missing field is empty, never the stored description.
+    form = DescriptionForm(
+        data=None if request.method == "POST" else {"description": city.description}
+    )
     if form.validate_on_submit():
         try:
             services.update_city_description(

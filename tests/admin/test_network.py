@@ -245,3 +245,15 @@ def test_network_pages_are_for_admins(client):
         "/admin/agreements/new",
     ):
         assert client.get(path).status_code == 403, path
+
+
+def test_an_edit_missing_a_field_is_refused_rather_than_filled_from_the_city(client):
+    city = make_city(name="Turku")
+    sign_in(client, make_user("admin"))
+    data = {k: v for k, v in PAVIA.items() if k != "name"}
+    response = client.post(f"/admin/cities/{city.slug}/edit", data=data)
+    assert response.status_code == 400
+    assert "This field is required." in text_of(response)
+    assert client.post(f"/admin/cities/{city.slug}/edit", data={}).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(City, city.id).country_code == "IT"
