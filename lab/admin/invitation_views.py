@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from lab.admin.forms import INVITATION_STATUSES, InvitationFilterForm, InviteForm
-from lab.admin.pagination import ListPagination
 from lab.auth import invitations, permissions
 from lab.auth.labels import role_label
 from lab.auth.models import Invitation, User
@@ -42,7 +41,9 @@ def _page(form: InviteForm, status: int = 200) -> tuple[str, int]:
     if not filters.validate():
         status = 400
     chosen = filters.status.data if filters.status.data in INVITATION_STATUSES else None
-    page = ListPagination(invitations.invitations_for(_actor(), chosen), per_page=PER_PAGE)
+    page = db.paginate(
+        invitations.invitations_query(_actor(), chosen), per_page=PER_PAGE, error_out=False
+    )
     return (
         render_template(
             "admin/invitations.html",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, and_, select
 
 from lab.audit.services import record
 from lab.auth import passwords
@@ -148,14 +148,21 @@ def accept(token: str, display_name: str, password: str) -> User:
     return user
 
 
-def invitations_for(actor: User, status: str | None = None) -> list[Invitation]:
-    """Invitations the actor may manage, newest first, optionally by status."""
-
+def invitations_query(actor: User, status: str | None = None) -> Select[tuple[Invitation]]:
+    """Invitations the actor may manage, newest first, optionally by status (filtered in SQL)."""
+    now = utcnow()
+    open_ = and_(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+    by_status = {
+        "pending": and_(open_, Invitation.expires_at > now),
+        "expired": and_(open_, Invitation.expires_at <= now),
+        "accepted": Invitation.accepted_at.is_not(None),
+        "revoked": and_(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_not(None)),
+    }
     query = (
         select(Invitation)
         .where(Invitation.role.in_(invitable_roles(actor)))
-        .order_by(Invitation.created_at.desc())
-        .limit(500)
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
-    rows = list(db.session.scalars(query).unique())
-    return [i for i in rows if status is None or i.status == status]
+    if status in by_status:
+        query = query.where(by_status[status])
+    return query

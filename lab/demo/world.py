@@ -65,7 +65,7 @@ CITIES: list[dict[str, object]] = [
         "description": "A university city of the EC2U Alliance and a founding town of the Living Lab.",
     },
     {
-        "slug": "perm", "name": "Perm", "official_name": "City of Perm",
+        "slug": "perm", "name": "Perm", "official_name": "Пермь",
         "country_code": "RU", "languages": ["ru"], "time_zone": "Asia/Yekaterinburg",
         "latitude": "58.010500", "longitude": "56.250200", "member_since": None,
         "description": "Twinned since 1992, Perm has learned a lot from its twin cities: its call "
@@ -94,7 +94,7 @@ CITIES: list[dict[str, object]] = [
         "residents come together; its university works closely with Perm's.",
     },
     {
-        "slug": "qingdao", "name": "Qingdao", "official_name": "Qingdao Municipal People's Government",
+        "slug": "qingdao", "name": "Qingdao", "official_name": "青岛市人民政府",
         "country_code": "CN", "languages": ["zh"], "time_zone": "Asia/Shanghai",
         "latitude": "36.067100", "longitude": "120.382600", "member_since": None,
         "description": "Its schoolchildren exchange art with Perm's; a joint exhibition of "
