@@ -148,7 +148,7 @@ def accept(token: str, display_name: str, password: str) -> User:
     return user
 
 
-def invitations_query(actor: User, status: str | None = None) -> Select[tuple[Invitation]]:
+def invitations_query(actor: User, status: str | None = None) -> Select[Invitation]:
     """Invitations the actor may manage, newest first, optionally by status (filtered in SQL)."""
     now = utcnow()
     open_ = and_(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))

@@ -20,6 +20,7 @@ def test_reset_answers_the_same_for_known_and_unknown_addresses(client):
     known = client.post("/password/forgot", data={"email": user.email})
     unknown = client.post("/password/forgot", data={"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
+
     def visible(page, email):
         """The page as a person sees it: their own address and the CSRF token aside."""
         html = page.get_data(as_text=True).replace(email, "EMAIL")
