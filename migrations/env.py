@@ -1,15 +1,12 @@
 """Alembic environment: runs migrations against the app's engine with the app's metadata."""
 
-import importlib
 import logging
-import pkgutil
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
 
-import lab
-from lab.core.database import include_in_autogenerate
+from lab.core.database import include_in_autogenerate, load_all_models
 
 config = context.config
 if config.config_file_name and not getattr(config, "_lab_logging_configured", False):
@@ -17,13 +14,7 @@ if config.config_file_name and not getattr(config, "_lab_logging_configured", Fa
 logger = logging.getLogger("alembic.env")
 
 # Every feature's models module, so autogenerate sees every table.
-for module in pkgutil.iter_modules(lab.__path__):
-    if module.ispkg:
-        try:
-            importlib.import_module(f"lab.{module.name}.models")
-        except ModuleNotFoundError as error:
-            if error.name != f"lab.{module.name}.models":
-                raise
+load_all_models()
 
 db = current_app.extensions["migrate"].db
 engine = db.engine

@@ -107,6 +107,7 @@ def transaction() -> Iterator[Any]:
 def init_database(app: Flask) -> None:
     """Bind the database and apply the per-dialect conventions."""
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
+    load_all_models()
     db.init_app(app)
     with app.app_context():
         engine = db.engine
@@ -123,7 +124,27 @@ def include_in_autogenerate(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
     """Alembic's filter: skip database-specific objects created only by migrations."""
-    if type_ == "table" and name and name.startswith(MIGRATION_ONLY_PREFIXES):
+    if name and str(name).startswith(MIGRATION_ONLY_PREFIXES):
         return False
     table = getattr(obj, "table", None)
     return not (table is not None and str(table.name).startswith(MIGRATION_ONLY_PREFIXES))
+
+
+def load_all_models() -> None:
+    """Import every feature's ``models`` module, so the metadata and mappers know every table.
+
+    Done by name (importlib), so the kernel does not depend on the features it loads.
+    """
+    import importlib
+    import pkgutil
+
+    import lab
+
+    for module in pkgutil.iter_modules(lab.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            importlib.import_module(f"lab.{module.name}.models")
+        except ModuleNotFoundError as error:
+            if error.name != f"lab.{module.name}.models":
+                raise

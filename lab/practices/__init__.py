@@ -1,0 +1,1 @@
+"""Practices: structured best-practice records, their revisions and attachments."""

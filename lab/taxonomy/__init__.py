@@ -1,0 +1,1 @@
+"""The shared taxonomy of themes that practices and discussions are filed under."""
