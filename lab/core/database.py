@@ -137,10 +137,10 @@ def load_all_models() -> None:
     """
     import importlib
     import pkgutil
+    from pathlib import Path
 
-    import lab
-
-    for module in pkgutil.iter_modules(lab.__path__):
+    package_dir = Path(__file__).resolve().parent.parent  # the lab package
+    for module in pkgutil.iter_modules([str(package_dir)]):
         if not module.ispkg:
             continue
         try:
