@@ -62,3 +62,37 @@ def sign_in(client: Any, user: Any, password: str = PASSWORD) -> Any:
     response = client.post("/signin", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+def make_theme(name: str = "Financing", position: int = 0) -> Any:
+    """A theme of the shared taxonomy."""
+    from slugify import slugify
+
+    from lab.extensions import db
+    from lab.taxonomy.models import Theme
+
+    theme = Theme(slug=slugify(name) + f"-{next(_sequence)}", name=name, position=position)
+    db.session.add(theme)
+    db.session.commit()
+    return theme
+
+
+def make_practice(author: Any = None, status: str = "published", **overrides: Any) -> Any:
+    """A practice written by ``author`` (a new delegate if none), published unless told."""
+    from lab.practices import services as practices
+
+    author = author or make_user("delegate")
+    values: dict[str, Any] = {
+        "title": f"Practice {next(_sequence)}",
+        "summary": "A former convent becomes a cultural centre run with young people.",
+        "language": "en",
+        "challenge": "An empty **convent** in the historic centre.",
+        "solution": "A cooperative of young artists runs it as a cultural centre.",
+    }
+    values.update(overrides)
+    practice = practices.create_practice(author, practices.PracticeInput(**values))
+    if status != "draft":
+        practices.change_status(author, practice, "published")
+    if status == "archived":
+        practices.change_status(author, practice, "archived")
+    return practice

@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, delete, false, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    column,
+    delete,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
 
 from lab.core.types import utcnow
 from lab.extensions import db
@@ -19,6 +31,8 @@ from lab.search.models import SearchDocument
 from lab.search.text import fold, fts5_query, query_words, snippet
 
 TEXT_LIMIT = 20_000
+# The FTS5 table created by migration 0004 (SQLite only); not a model on purpose.
+FTS_TABLE = table("search_fts", column("rowid"))
 
 
 @dataclass(frozen=True)
@@ -128,7 +142,7 @@ def matching(query: str, viewer: Viewer, kinds: Sequence[str] = ()) -> Select[st
                 (-literal_column("bm25(search_fts)")).label("score"),
             )
             .select_from(SearchDocument)
-            .join(text("search_fts"), text("search_fts.rowid = search_document.id"))
+            .join(FTS_TABLE, FTS_TABLE.c.rowid == SearchDocument.id)
             .where(text("search_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words)))
         )
     else:

@@ -1,0 +1,26 @@
+"""Who is searching, from the signed-in user: the search side of every visibility rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lab.auth.permissions import is_staff
+from lab.search.services import VISITOR, Viewer
+
+# Features above search add the workspaces a user belongs to (members-only documents).
+workspace_sources: list[Callable[[Any], frozenset[int]]] = []
+
+
+def viewer_for(user: Any) -> Viewer:
+    """The search viewer for a user (a visitor when not signed in)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return VISITOR
+    workspaces: frozenset[int] = frozenset()
+    for source in workspace_sources:
+        workspaces |= source(user)
+    return Viewer(
+        is_staff=is_staff(user),
+        city_id=user.city_id if user.role == "delegate" else None,
+        workspace_ids=workspaces,
+    )
