@@ -17,6 +17,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.admin import views as admin_views
     from lab.auth import account_views
     from lab.auth import views as auth_views
+    from lab.adoptions import views as adoptions_views
     from lab.auth.sessions import init_sessions
     from lab.cities import cli as cities_cli
     from lab.cities import views as cities_views
@@ -30,6 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.demo import cli as demo_cli
     from lab.extensions import csrf, db, limiter, migrate
     from lab.home import views as home_views
+    from lab.practices import views as practices_views
+    from lab.search import views as search_views
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
@@ -54,6 +57,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(practices_views.bp)
+    app.register_blueprint(adoptions_views.bp)
+    app.register_blueprint(search_views.bp)
     app.cli.add_command(cities_cli.cities_group)
     app.cli.add_command(demo_cli.demo_group)
     return app

@@ -8,7 +8,10 @@ is changed by a refused request.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +22,7 @@ from lab.extensions import db
 from lab.mail.models import OutboxMessage
 from tests.factories import make_city, make_user, sign_in
 
+# Feature test packages import these: from tests.test_access_matrix import row, ALL_200, LOGIN ...
 ROLES = ("visitor", "young_stakeholder", "delegate", "coordinator", "admin")
 LOGIN = 302  # a visitor is sent to the sign-in page
 
@@ -99,10 +103,32 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
 }
 
 
+def _feature_tables() -> list[ModuleType]:
+    """Every ``tests/<feature>/access.py``: a feature's own rows (``ROWS``) and ``setup(context)``.
+
+    ``setup`` receives the objects made here (city, partner, target, admin) and returns the extra
+    placeholders its paths use, e.g. ``{"practice": 12}``.
+    """
+    modules = []
+    for path in sorted(Path(__file__).parent.glob("*/access.py")):
+        modules.append(importlib.import_module(f"tests.{path.parent.name}.access"))
+    return modules
+
+
+def _all_rows() -> dict[str, tuple[str, str, dict[str, int]]]:
+    rows = dict(MATRIX)
+    for module in _feature_tables():
+        overlap = rows.keys() & module.ROWS.keys()
+        assert not overlap, f"{module.__name__} repeats rows: {sorted(overlap)}"
+        rows.update(module.ROWS)
+    return rows
+
+
 def test_every_endpoint_has_a_row(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    missing = sorted(endpoints - MATRIX.keys())
-    stale = sorted(MATRIX.keys() - endpoints)
+    rows = _all_rows()
+    missing = sorted(endpoints - rows.keys())
+    stale = sorted(rows.keys() - endpoints)
     assert not missing, f"endpoints without an access rule in MATRIX: {missing}"
     assert not stale, f"MATRIX rows for endpoints that no longer exist: {stale}"
 
@@ -117,20 +143,24 @@ def test_each_endpoint_answers_each_role_as_the_table_says(app, role):
     link = cities.link_twins(city, partner, 1992)
     agreement = cities.create_agreement("Friendship", date(2022, 4, 7), [city, partner])
     message = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
+    placeholders: dict[str, object] = {
+        "city": city.slug,
+        "user": target.id,
+        "invitation": invitation.id,
+        "link": link.id,
+        "agreement": agreement.id,
+        "message": message,
+    }
+    context = {"city": city, "partner": partner, "target": target, "admin": inviter}
+    for module in _feature_tables():
+        placeholders.update(module.setup(context))
     user = None if role == "visitor" else make_user(role, city=city if role == "delegate" else None)
     failures = []
-    for endpoint, (method, path, expected) in sorted(MATRIX.items()):
+    for endpoint, (method, path, expected) in sorted(_all_rows().items()):
         client = app.test_client()
         if user is not None:
             sign_in(client, user)
-        url = path.format(
-            city=city.slug,
-            user=target.id,
-            invitation=invitation.id,
-            link=link.id,
-            agreement=agreement.id,
-            message=message,
-        )
+        url = path.format(**placeholders)
         response = client.get(url) if method == "GET" else client.post(url, data={})
         if response.status_code != expected[role]:
             failures.append(

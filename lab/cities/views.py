@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from lab.cities import permissions, services
 from lab.cities.forms import DescriptionForm
 from lab.cities.models import City
+from lab.cities.sections import city_page_sections
 from lab.core.errors import DomainError
 from lab.core.forms import show_domain_error
 from lab.core.languages import country_name
@@ -60,7 +61,12 @@ def show(slug: str) -> str:
     )
     if city is None:
         abort(404)
-    return render_template("cities/show.html", city=city, twins=services.twin_links_of(city))
+    return render_template(
+        "cities/show.html",
+        city=city,
+        twins=services.twin_links_of(city),
+        sections=city_page_sections.render_data(city, current_user),
+    )
 
 
 @bp.route("/<slug>/description", methods=["GET", "POST"])
