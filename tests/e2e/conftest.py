@@ -8,17 +8,21 @@ its rollback fixture.
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from lab.demo.loader import load_demo
+from lab.extensions import db
+from lab.mail.models import OutboxMessage
 from tests.conftest import make_test_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,3 +80,29 @@ def screenshots_dir() -> Path:
     """Where screenshots for reviewers go (git-ignored)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def outbox_link(live_app: Flask) -> Callable[[str], str]:
+    """``outbox_link(recipient)``: the path of the link in the newest message to ``recipient``.
+
+    Reads the live server's outbox table directly (its copy keeps full links outside production),
+    for tests whose subject is not the outbox itself; give each test addresses of its own. Links
+    are built from SITE_URL: only the path is returned, to be opened on the live server.
+    """
+
+    def find(recipient: str) -> str:
+        with live_app.app_context():
+            body = db.session.scalar(
+                select(OutboxMessage.body)
+                .where(OutboxMessage.recipient == recipient)
+                .order_by(OutboxMessage.id.desc())
+                .limit(1)
+            )
+            site = str(live_app.config["SITE_URL"]).rstrip("/")
+        assert body is not None, f"no message to {recipient} in the outbox"
+        match = re.search(re.escape(site) + r"(/\S+)", body)
+        assert match, f"no {site} link in the message to {recipient}:\n{body}"
+        return match.group(1)
+
+    return find
