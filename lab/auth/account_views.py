@@ -6,6 +6,7 @@ import zoneinfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -59,6 +60,7 @@ def settings() -> str | Response:
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            refresh()  # the language may have just changed: say it in the new one
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.settings"), code=303)
     return render_template(

@@ -39,8 +39,10 @@ def test_profile_changes_are_saved(client):
     assert (saved.time_zone, saved.show_email, saved.stakeholder_kind, saved.city_id) == (
         "Europe/Rome", True, "young_artist", city.id,
     )  # fmt: skip
-    # The preferred language now chooses the interface language.
-    assert '<html lang="it">' in client.get("/").get_data(as_text=True)
+    # The preferred language now chooses the interface language, and the confirmation says so in it.
+    page = client.get("/account").get_data(as_text=True)
+    assert '<html lang="it">' in page
+    assert "Il tuo profilo è stato salvato." in page
 
 
 def test_posting_role_city_or_admin_flags_to_the_profile_changes_nothing(client):
