@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, select
 from lab.audit.services import record
 from lab.auth import passwords
 from lab.auth.labels import role_label
+from lab.auth.mail_language import in_language
 from lab.auth.models import DELEGATE, ROLES, Invitation, User
 from lab.auth.permissions import can_invite, invitable_roles
 from lab.auth.services import city_exists, clean_display_name, normalise_email, user_by_email
@@ -29,19 +30,31 @@ def _send(invitation: Invitation) -> None:
     invitation.token_hash = hashed
     invitation.expires_at = utcnow() + INVITATION_TTL
     link = external_url("auth.accept_invitation", token=token)
-    where = _(" for %(city)s", city=invitation.city.name) if invitation.city else ""
+    with in_language(*(invitation.city.languages if invitation.city else [])):
+        if invitation.city:
+            invited = _(
+                "%(inviter)s invites you to join the Heritage Living Lab as %(role)s for %(city)s.",
+                inviter=invitation.invited_by.display_name,
+                role=role_label(invitation.role),
+                city=invitation.city.name,
+            )
+        else:
+            invited = _(
+                "%(inviter)s invites you to join the Heritage Living Lab as %(role)s.",
+                inviter=invitation.invited_by.display_name,
+                role=role_label(invitation.role),
+            )
+        subject = _("You are invited to the Heritage Living Lab")
+        body = _(
+            "Hello,\n\n%(invited)s\n\nOpen this link within 7 days to choose your password:"
+            "\n\n%(link)s\n\nThe link works once. If you did not expect this, ignore this message.",
+            invited=invited,
+            link=link,
+        )
     send_mail(
         invitation.email,
-        _("You are invited to the Heritage Living Lab"),
-        _(
-            "Hello,\n\n%(inviter)s invites you to join the Heritage Living Lab as %(role)s%(where)s."
-            "\n\nOpen this link within 7 days to choose your password:\n\n%(link)s\n\n"
-            "The link works once. If you did not expect this, ignore this message.",
-            inviter=invitation.invited_by.display_name,
-            role=role_label(invitation.role),
-            where=where,
-            link=link,
-        ),
+        subject,
+        body,
         secrets=[link],
     )
 

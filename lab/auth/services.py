@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lab.audit.services import record
 from lab.auth import passwords
+from lab.auth.mail_language import in_language
 from lab.auth.models import STAKEHOLDER_KINDS, YOUNG, AccountToken, User
 from lab.auth.tokens import external_url, new_token, token_hash
 from lab.core.database import transaction
@@ -99,6 +100,11 @@ def _consume_token(token: str, purpose: str) -> AccountToken:
 def _send_verification(user: User, email: str) -> None:
     token = _issue_token(user, "verify_email", email, VERIFY_TTL)
     link = external_url("auth.verify_email", token=token)
+    with in_language(user.preferred_language):
+        _mail_verification(user, email, link)
+
+
+def _mail_verification(user: User, email: str, link: str) -> None:
     send_mail(
         email,
         _("Confirm your e-mail address for the Heritage Living Lab"),
@@ -109,6 +115,20 @@ def _send_verification(user: User, email: str) -> None:
             link=link,
         ),
         secrets=[link],
+    )
+
+
+def _mail_existing_account(existing: User, email: str) -> None:
+    send_mail(
+        email,
+        _("Someone tried to register with your address"),
+        _(
+            "Hello %(name)s,\n\nsomeone tried to create a Heritage Living Lab account "
+            "with this address, which already has one. If it was you, sign in or reset "
+            "your password: %(link)s",
+            name=existing.display_name,
+            link=external_url("auth.forgot_password"),
+        ),
     )
 
 
@@ -144,17 +164,8 @@ def register_young_stakeholder(form: Registration) -> None:
     with transaction():
         existing = user_by_email(email)
         if existing is not None:
-            send_mail(
-                email,
-                _("Someone tried to register with your address"),
-                _(
-                    "Hello %(name)s,\n\nsomeone tried to create a Heritage Living Lab account "
-                    "with this address, which already has one. If it was you, sign in or reset "
-                    "your password: %(link)s",
-                    name=existing.display_name,
-                    link=external_url("auth.forgot_password"),
-                ),
-            )
+            with in_language(existing.preferred_language):
+                _mail_existing_account(existing, email)
             record("auth.register_existing", target=existing, target_label=email)
             return
         user = User(
@@ -245,19 +256,24 @@ def request_password_reset(email: str) -> None:
             return
         token = _issue_token(user, "reset_password", user.email, RESET_TTL)
         link = external_url("auth.reset_password", token=token)
-        send_mail(
-            user.email,
-            _("Reset your Heritage Living Lab password"),
-            _(
-                "Hello %(name)s,\n\nopen this link within one hour to choose a new password:\n\n"
-                "%(link)s\n\nIf you did not ask for this, ignore this message: your password "
-                "stays as it is.",
-                name=user.display_name,
-                link=link,
-            ),
-            secrets=[link],
-        )
+        with in_language(user.preferred_language):
+            _mail_reset(user, link)
         record("auth.reset_requested", target=user, target_label=user.email)
+
+
+def _mail_reset(user: User, link: str) -> None:
+    send_mail(
+        user.email,
+        _("Reset your Heritage Living Lab password"),
+        _(
+            "Hello %(name)s,\n\nopen this link within one hour to choose a new password:\n\n"
+            "%(link)s\n\nIf you did not ask for this, ignore this message: your password "
+            "stays as it is.",
+            name=user.display_name,
+            link=link,
+        ),
+        secrets=[link],
+    )
 
 
 def check_reset_token(token: str) -> None:
