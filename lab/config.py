@@ -31,6 +31,13 @@ class Config:
     MAX_FORM_PARTS = 200
     TRUSTED_HOSTS: list[str] | None = None
 
+    # Uploads (lab/storage). A file over UPLOAD_MAX_BYTES is refused with a clear message; keep
+    # MAX_CONTENT_LENGTH above it (room for the form around the file), so that only a request far
+    # too large for any upload gets the 413 page.
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    UPLOAD_FOLDER: str | None = None  # default <instance>/uploads; relative: under instance/
+    STORAGE_BACKEND = "local"  # the FileStore in lab/storage/backends.py (object storage later)
+
     # Languages of the interface: English first, then the member cities' languages.
     LANGUAGES = ["en", "it", "fr", "pt", "ro", "de", "es", "fi"]
     BABEL_DEFAULT_LOCALE = "en"
