@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 
-from lab.admin import invitation_views, network_views
+from lab.admin import invitation_views, network_views, theme_views
 from lab.admin.forms import AuditFilterForm, ReasonForm, RoleForm, SuspendForm, UserFilterForm
 from lab.audit.models import AuditEvent
 from lab.auth import account_states, permissions
@@ -32,6 +32,7 @@ from lab.mail.models import OutboxMessage
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(invitation_views.bp)
 bp.register_blueprint(network_views.bp)
+bp.register_blueprint(theme_views.bp)
 USERS_PER_PAGE = 50
 MESSAGES_PER_PAGE = 50
 EVENTS_PER_PAGE = 50
