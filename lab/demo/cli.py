@@ -25,4 +25,4 @@ def load() -> None:
         click.echo("Demo data already present; nothing added.")
     click.echo("\nDemo accounts (sign in at /signin):")
     for role, email, password in demo_credentials():
-        click.echo(f"  {role:18} {email:34} {password}")
+        click.echo(f"  {role:18} {email:36} {password}")

@@ -138,8 +138,9 @@ FRIENDSHIP_AGREEMENT = {
     ],
 }  # fmt: skip
 
-# Demo accounts, one per role (and a few delegates). Passwords are fixed so that a reviewer can
-# sign in after `demo load`; demo data is refused in production.
+# Demo accounts: one per role, and a delegate for each CultCities town, Perm and Agrigento.
+# Passwords are fixed so that a reviewer can sign in after `demo load`; demo data is refused in
+# production.
 DEMO_PASSWORD_SUFFIX = "-living-lab-demo"  # noqa: S105 - demo only, refused in production
 ACCOUNTS: list[dict[str, str | None]] = [
     {"email": "admin@lab.example", "name": "Ada Admin", "role": "admin", "city": None, "kind": None},
@@ -155,6 +156,16 @@ ACCOUNTS: list[dict[str, str | None]] = [
      "city": "coimbra", "kind": None},
     {"email": "delegate.hildesheim@lab.example", "name": "Jonas Becker", "role": "delegate",
      "city": "hildesheim", "kind": None},
+    {"email": "delegate.grand-poitiers@lab.example", "name": "Camille Moreau", "role": "delegate",
+     "city": "grand-poitiers", "kind": None},
+    {"email": "delegate.iasi@lab.example", "name": "Andreea Popescu", "role": "delegate",
+     "city": "iasi", "kind": None},
+    {"email": "delegate.besancon@lab.example", "name": "Julien Girard", "role": "delegate",
+     "city": "besancon", "kind": None},
+    {"email": "delegate.salamanca@lab.example", "name": "Lucía Martín", "role": "delegate",
+     "city": "salamanca", "kind": None},
+    {"email": "delegate.turku@lab.example", "name": "Aino Virtanen", "role": "delegate",
+     "city": "turku", "kind": None},
     {"email": "student@lab.example", "name": "Giulia Bianchi", "role": "young_stakeholder",
      "city": "pavia", "kind": "student"},
     {"email": "artist@lab.example", "name": "Anya Petrova", "role": "young_stakeholder",
