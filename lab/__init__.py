@@ -31,6 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.demo import cli as demo_cli
     from lab.extensions import csrf, db, limiter, migrate
     from lab.home import views as home_views
+    from lab.practices import history_views as practice_history_views
+    from lab.practices import list_views as practice_list_views
     from lab.practices import views as practices_views
     from lab.search import views as search_views
 
@@ -58,6 +60,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(practices_views.bp)
+    app.register_blueprint(practice_list_views.bp)
+    app.register_blueprint(practice_history_views.bp)
     app.register_blueprint(adoptions_views.bp)
     app.register_blueprint(search_views.bp)
     app.cli.add_command(cities_cli.cities_group)
