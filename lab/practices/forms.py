@@ -135,16 +135,22 @@ class PracticeForm(FlaskForm):
     )  # fmt: skip
     remove_cover = BooleanField(_l("Remove the cover image"))
     version = HiddenField()
+    revision = HiddenField()  # the revision the editor started from, to tell whose change is whose
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
 
-    def differences(self, yours: dict[str, Any], saved: dict[str, Any]) -> list[Difference]:
-        """The fields whose saved value differs from the editor's, as text a person can read.
+    def differences(
+        self, yours: dict[str, Any], saved: dict[str, Any], base: dict[str, Any] | None = None
+    ) -> list[Difference]:
+        """What was saved meanwhile, field by field, as text a person can read.
 
-        ``yours`` and ``saved`` hold the fields of a PracticeInput (``saved`` is a snapshot of
-        the practice as it is now). Labels come from this form's own choices.
+        ``yours``, ``saved`` and ``base`` hold the fields of a PracticeInput: the editor's, the
+        practice as it is now, and the revision the editor started from. With ``base``, a field
+        that only the other person changed is taken into this form (the editor had not touched
+        it), and a field both changed keeps the editor's text beside theirs. Without it, every
+        field whose saved value differs from the editor's is listed. Labels come from the form.
         """
         found = []
         for name in COMPARED_FIELDS:
@@ -155,14 +161,44 @@ class PracticeForm(FlaskForm):
                 continue  # left empty: the service keeps what is saved
             if mine == theirs:
                 continue
+            before = _comparable(name, base.get(name)) if base is not None else None
+            if base is not None and theirs == before:
+                continue  # only the editor changed it: nothing to reconcile
+            taken = base is not None and mine == before
+            if taken:
+                self._take(name, saved.get(name))
             label = str(self[name].label.text)
             if name in SECTIONS:
-                found.append(Difference(name, label, theirs, mine, _line_diff(mine, theirs)))
+                old = before if base is not None else mine
+                found.append(
+                    Difference(name, label, theirs, mine, taken, base is not None,
+                               before=old or "", lines=_line_diff(old or "", theirs))
+                )  # fmt: skip
             else:
                 found.append(
-                    Difference(name, label, self._shown(name, theirs), self._shown(name, mine))
-                )
+                    Difference(name, label, self._shown(name, theirs), self._shown(name, mine),
+                               taken, base is not None,
+                               before=self._shown(name, before) if base is not None else "")
+                )  # fmt: skip
         return found
+
+    def _take(self, name: str, value: Any) -> None:
+        """Put a saved value into the form, as if the editor had typed it."""
+        target = self[name]
+        target.raw_data = []
+        if name == "language":
+            in_list = value in COMMON_LANGUAGES
+            self.language.data = value if in_list else OTHER_LANGUAGE
+            self.language_other.data = "" if in_list else value
+            self.language_other.raw_data = []
+        elif name in ("period_start", "period_end"):
+            target.data = date.fromisoformat(value) if value else None
+        elif name == "tags":
+            target.data = ", ".join(value or [])
+        elif name in FACETS:
+            target.data = value or ""
+        else:
+            target.data = value
 
     def _shown(self, name: str, value: Any) -> str:
         """A compared value as a person reads it."""
@@ -189,6 +225,13 @@ class PracticeForm(FlaskForm):
         if self.language.data == OTHER_LANGUAGE:
             return (self.language_other.data or "").strip()
         return self.language.data or ""
+
+    def started_from_revision(self) -> int | None:
+        """The number of the revision the editor started from, if the form says."""
+        try:
+            return int(self.revision.data or "")
+        except ValueError:
+            return None
 
     def started_from(self) -> int:
         """The version of the practice the editor started from (-1 if the field was tampered)."""
@@ -265,13 +308,17 @@ COMPARED_FIELDS = (
 
 @dataclass(frozen=True)
 class Difference:
-    """A field the other person saved differently: both values, and for long text a line diff."""
+    """A field saved differently meanwhile: the values, and for long text a line diff."""
 
     name: str
     label: str
     saved: str
     yours: str
-    lines: list[tuple[str, str]] = field(default_factory=list)  # ("same"|"saved"|"yours"|"gap")
+    taken: bool  # only the other person changed it: the saved value is now in the form
+    knows_before: bool  # compared with the revision the editor started from
+    before: str = ""  # the value when the editor started (if known)
+    # For long text: ("same"|"old"|"new"|"gap", line), from before (or yours) to saved.
+    lines: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _comparable(name: str, value: Any) -> Any:
@@ -299,9 +346,9 @@ def _comparable(name: str, value: Any) -> Any:
 CONTEXT_LINES = 2
 
 
-def _line_diff(yours: str, saved: str) -> list[tuple[str, str]]:
-    """Lines only in the saved text, lines only in yours, and a little unchanged context."""
-    mine, theirs = yours.splitlines(), saved.splitlines()
+def _line_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Lines only in the old text, lines only in the new one, and a little unchanged context."""
+    mine, theirs = old.splitlines(), new.splitlines()
     lines: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -316,6 +363,6 @@ def _line_diff(yours: str, saved: str) -> list[tuple[str, str]]:
             else:
                 lines += [("same", line) for line in same]
             continue
-        lines += [("yours", line) for line in mine[i1:i2]]
-        lines += [("saved", line) for line in theirs[j1:j2]]
+        lines += [("old", line) for line in mine[i1:i2]]
+        lines += [("new", line) for line in theirs[j1:j2]]
     return lines

@@ -227,6 +227,9 @@ def edit(practice_id: int) -> Response | tuple[str, int]:
     """Edit a practice; if someone saved it meanwhile, say so and keep the editor's text."""
     practice = _editable(practice_id)
     form = _practice_form(practice)
+    if request.method == "GET":
+        last = _last_revision(practice)
+        form.revision.data = str(last.number) if last else ""
     if form.validate_on_submit():
         data = _practice_input(form)
         yours = asdict(data)
@@ -240,21 +243,37 @@ def edit(practice_id: int) -> Response | tuple[str, int]:
                 remove_cover=bool(form.remove_cover.data),
             )
         except ConflictError as error:
-            # The form keeps the editor's text; its version becomes the saved one, so that a
-            # second save, made after reading what changed, goes through.
-            form.version.data = str(practice.version)
-            conflict = {
-                "message": error.message,
-                "differences": form.differences(yours, services.snapshot(practice)),
-                "last": _last_revision(practice),
-            }
-            return _render_form(form, practice, 409, conflict)
+            return _render_form(form, practice, 409, _conflict(form, practice, yours, error))
         except DomainError as error:
             show_domain_error(form, error)
         else:
             flash(_("Your changes are saved."), "success")
             return redirect(_show_url(practice), code=303)
     return _render_form(form, practice, 400 if form.is_submitted() else 200)
+
+
+def _conflict(
+    form: PracticeForm, practice: Practice, yours: dict[str, Any], error: ConflictError
+) -> dict[str, Any]:
+    """What was saved since the editor started, for the page that tells them.
+
+    The form keeps the editor's text (and takes in the fields only the other person changed);
+    its version and revision become the saved ones, so that a second save, made after reading,
+    goes through.
+    """
+    last = _last_revision(practice)
+    started = form.started_from_revision()
+    base = None
+    if started is not None and last is not None and started <= last.number:
+        base = db.session.scalar(
+            select(PracticeRevision.snapshot).where(
+                PracticeRevision.practice_id == practice.id, PracticeRevision.number == started
+            )
+        )
+    differences = form.differences(yours, services.snapshot(practice), base)
+    form.version.data = str(practice.version)
+    form.revision.data = str(last.number) if last else ""
+    return {"message": error.message, "differences": differences, "last": last}
 
 
 def _last_revision(practice: Practice) -> PracticeRevision | None:

@@ -30,12 +30,17 @@ def _url(practice: Practice) -> str:
     return f"/practices/{practice.id}-{practice.slug}"
 
 
-def _version_in(page: str) -> int:
-    match = re.search(r'<input[^>]*name="version"[^>]*>', page)
-    assert match, "no version field in the form"
-    value = re.search(r'value="(\d*)"', match.group(0))
+def _hidden(page: str, name: str) -> str:
+    """The value of a hidden field of the form on the page."""
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert match, f"no {name} field in the form"
+    value = re.search(r'value="([^"]*)"', match.group(0))
     assert value
-    return int(value.group(1))
+    return value.group(1)
+
+
+def _version_in(page: str) -> int:
+    return int(_hidden(page, "version"))
 
 
 def _form(practice: Practice | None = None, **changes: Any) -> dict[str, Any]:
@@ -320,45 +325,96 @@ def test_two_people_edit_and_the_second_is_told_with_their_text_kept(app):
     boris = make_user("delegate", city=city, display_name="Boris")
     practice = make_practice(anna, title="Ars Vivendi workshops", challenge="Line one.\nLine two.")
     first, second = _signed_in(app, anna), _signed_in(app, boris)
-    started = _version_in(first.get(f"/practices/{practice.id}/edit").get_data(as_text=True))
-    assert (
-        _version_in(second.get(f"/practices/{practice.id}/edit").get_data(as_text=True)) == started
-    )
+    anna_form = first.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    boris_form = second.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    started = _version_in(anna_form)
+    assert _version_in(boris_form) == started
+    revision = _hidden(boris_form, "revision")
 
+    anna_summary = "Workshops in the Duisburg style, now run with three schools."
     saved = first.post(
         f"/practices/{practice.id}/edit",
-        data=_form(practice, title="Ars Vivendi workshops by Anna", version=str(started)),
-    )
+        data=_form(practice, title="Ars Vivendi workshops by Anna", summary=anna_summary,
+                   version=str(started), revision=revision),
+    )  # fmt: skip
     assert saved.status_code == 303
 
     boris_text = "Line one.\nBoris rewrote the second line."
     told = second.post(
         f"/practices/{practice.id}/edit",
         data=_form(practice, title="Workshops as Boris sees them", challenge=boris_text,
-                   version=str(started)),
+                   version=str(started), revision=revision),
     )  # fmt: skip
     assert told.status_code == 409
     page = told.get_data(as_text=True)
     assert "someone else changed this practice while you were editing it" in page
     assert "Anna saved a new version" in page
+    assert "2 fields were changed meanwhile" in page
     # Boris's own text is still in the form...
     assert 'value="Workshops as Boris sees them"' in page
     assert "Boris rewrote the second line." in page
-    # ...and he sees what the other person saved, field by field.
+    # ...he sees what Anna changed where he changed it too...
+    assert "You both changed this field" in page
     assert "Saved now:" in page and "Ars Vivendi workshops by Anna" in page
-    assert "Line two." in page  # the saved line his text replaced, in the line diff
+    # ...and Anna's change to a field he had not touched is taken into his form.
+    assert "You had not changed this field: the saved version is now in your form." in page
+    assert f'value="{anna_summary}"' in page
     assert _reload(practice.id).title == "Ars Vivendi workshops by Anna"
     # The form now carries the saved version: saving again, after reading, goes through.
     current = _version_in(page)
     assert current == _reload(practice.id).version != started
     again = second.post(
         f"/practices/{practice.id}/edit",
-        data=_form(practice, title="Workshops as Boris sees them", challenge=boris_text,
-                   version=str(current)),
+        data=_form(practice, title="Workshops as Boris sees them", summary=anna_summary,
+                   challenge=boris_text, version=str(current),
+                   revision=_hidden(page, "revision")),
     )  # fmt: skip
     assert again.status_code == 303
     after = _reload(practice.id)
-    assert (after.title, after.challenge) == ("Workshops as Boris sees them", boris_text)
+    assert (after.title, after.summary, after.challenge) == (
+        "Workshops as Boris sees them",
+        anna_summary,
+        boris_text,
+    )
+
+
+def test_a_section_both_changed_shows_the_other_persons_change_line_by_line(app):
+    city = make_city()
+    anna = make_user("delegate", city=city, display_name="Anna")
+    boris = make_user("delegate", city=city)
+    practice = make_practice(anna, challenge="First line.\nSecond line.\nThird line.")
+    page = _signed_in(app, boris).get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    started, revision = _version_in(page), _hidden(page, "revision")
+    services.update_practice(
+        anna,
+        practice,
+        services.PracticeInput(
+            **{**_state(practice), "challenge": "First line.\nSecond line, by Anna.\nThird line."}
+        ),
+        started,
+    )
+    told = _signed_in(app, boris).post(
+        f"/practices/{practice.id}/edit",
+        data=_form(practice, challenge="First line, by Boris.\nSecond line.\nThird line.",
+                   version=str(started), revision=revision),
+    )  # fmt: skip
+    assert told.status_code == 409
+    page = told.get_data(as_text=True)
+    assert re.search(
+        r'class="diff__old"><del><span class="diff__mark">was</span> Second line\.', page
+    )
+    assert re.search(
+        r'class="diff__new"><ins><span class="diff__mark">now</span> Second line, by Anna', page
+    )
+    assert "First line, by Boris." in page  # his text, in the form
+
+
+def _state(practice: Practice) -> dict[str, Any]:
+    state = services.snapshot(practice)
+    state.pop("status")
+    for key in ("period_start", "period_end"):
+        state[key] = date.fromisoformat(state[key]) if state[key] else None
+    return state
 
 
 def test_a_tampered_version_is_a_conflict_not_a_crash(app):
