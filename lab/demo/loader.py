@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
+from lab.adoptions import services as adoptions
+from lab.adoptions.models import Adoption
 from lab.auth.models import User
 from lab.auth.passwords import hash_password
 from lab.cities import services as cities
@@ -23,8 +28,8 @@ from lab.taxonomy.models import Theme
 
 
 def load_demo() -> dict[str, int]:
-    """Load cities, twin links, the Friendship Agreement, accounts, themes and practices; return
-    how many rows of each were added (all in one transaction)."""
+    """Load cities, twin links, the Friendship Agreement, accounts, themes, practices and
+    adoptions; return how many rows of each were added (all in one transaction)."""
     added = {"cities": 0, "twin links": 0, "agreements": 0, "accounts": 0}
     with transaction():
         by_slug: dict[str, City] = {}
@@ -63,34 +68,44 @@ def load_demo() -> dict[str, int]:
         added["accounts"] = _load_accounts(by_slug)
         themes = _load_themes(added)
         _load_practices(by_slug, themes, added)
+        _load_adoptions(by_slug, added)
     return added
 
 
 def _load_accounts(by_slug: dict[str, City]) -> int:
-    """One account per role and a few delegates; existing addresses are left alone."""
-    added = 0
+    """One account per role and a delegate per city that writes practices; existing addresses are
+    left alone."""
     existing = set(db.session.scalars(select(User.email)))
-    password_hashes: dict[str, str] = {}
-    for account in world.ACCOUNTS:
-        email = str(account["email"])
-        if email in existing:
-            continue
-        password = world.demo_password(email)
-        password_hashes[email] = hash_password(password)
+    missing = [account for account in world.ACCOUNTS if str(account["email"]) not in existing]
+    hashes = _hash_passwords([world.demo_password(str(account["email"])) for account in missing])
+    for account, password_hash in zip(missing, hashes, strict=True):
         city = by_slug[str(account["city"])] if account["city"] else None
         db.session.add(
             User(
-                email=email,
+                email=str(account["email"]),
                 email_verified_at=utcnow(),
-                password_hash=password_hashes[email],
+                password_hash=password_hash,
                 display_name=str(account["name"]),
                 role=str(account["role"]),
                 stakeholder_kind=account["kind"],
                 city_id=city.id if city else None,
             )
         )
-        added += 1
-    return added
+    return len(missing)
+
+
+def _hash_passwords(passwords: list[str]) -> list[str]:
+    """Hash the passwords side by side: scrypt is most of the loader's time and releases the GIL."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def hash_one(password: str) -> str:
+        with app.app_context():
+            return hash_password(password)
+
+    if len(passwords) < 2:
+        return [hash_one(password) for password in passwords]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return list(pool.map(hash_one, passwords))
 
 
 def demo_credentials() -> list[tuple[str, str, str]]:
@@ -155,3 +170,44 @@ def _load_practices(
         practice.is_illustrative = is_illustrative
         practices.change_status(author, practice, "published")
         added["practices"] += 1
+
+
+def _load_adoptions(by_slug: dict[str, City], added: dict[str, int]) -> None:
+    """Perm's adoptions of its twin cities' practices, recorded by Perm's demo delegate through
+    the adoption services with their dated updates. One Perm already recorded (or withdrew) is
+    left alone, as is one whose practice is gone."""
+    added["adoptions"] = 0
+    perm = by_slug["perm"]
+    actor = db.session.scalar(select(User).where(User.email == practices_world.PERM_DELEGATE))
+    if actor is None:
+        return  # someone changed the demo delegate's address: nobody to record them
+    entries = practices_world.ADOPTIONS
+    practices_by_key = {
+        (practice.title, practice.city_id): practice
+        for practice in db.session.scalars(
+            select(Practice).where(Practice.title.in_([e["practice"][0] for e in entries]))
+        )
+    }
+    recorded = set(
+        db.session.scalars(
+            select(Adoption.practice_id)
+            .where(Adoption.city_id == perm.id)
+            .execution_options(include_deleted=True)
+        )
+    )
+    for entry in entries:
+        title, city_slug = entry["practice"]
+        practice = practices_by_key.get((title, by_slug[city_slug].id))
+        if practice is None or practice.id in recorded:
+            continue
+        adoption = adoptions.record_adoption(
+            actor,
+            practice,
+            entry["how"],
+            "adopted",
+            entry["changes"],
+            practices_world.REPORTED_ON,
+        )
+        for happened_on, stage, outcome in entry["updates"]:
+            adoptions.add_update(actor, adoption, happened_on, stage, outcome)
+        added["adoptions"] += 1

@@ -554,8 +554,9 @@ PRACTICES: list[dict[str, Any]] = [
     },
 ]  # fmt: skip
 
-# Perm's adoptions, from the article: the practice (by title and city), how, stage, what Perm
-# changed, and dated updates (date, stage, outcome).
+# Perm's adoptions, from the article: the practice (by title and city), how, what Perm changed,
+# and dated updates (date, stage, outcome). Each is recorded at the stage "adopted" as of the day
+# the article reports it (REPORTED_ON), since it does not say when the adoption began.
 PERM_DELEGATE = "delegate.perm@lab.example"
 ADOPTIONS: list[dict[str, Any]] = [
     {

@@ -4,9 +4,14 @@ heritage-reuse practice for each CultCities town, and Perm's adoptions; a second
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from sqlalchemy import func, select
 
+from lab.adoptions import services as adoption_services
+from lab.adoptions.models import Adoption
+from lab.auth.models import User
+from lab.cities import services as cities
 from lab.cities.models import City
 from lab.extensions import db
 from lab.practices import services as practices
@@ -47,8 +52,8 @@ def _demo_practices() -> list[tuple[Practice, str]]:
     return [(practice, slug) for practice, slug in rows]
 
 
-def _counts(include_deleted: bool = False) -> tuple[int, int]:
-    """How many practices and themes there are (live ones, or all)."""
+def _counts(include_deleted: bool = False) -> tuple[int, int, int]:
+    """How many practices, themes and adoptions there are (live ones, or all)."""
     db.session.expire_all()
     return (
         db.session.scalar(
@@ -59,6 +64,10 @@ def _counts(include_deleted: bool = False) -> tuple[int, int]:
             select(func.count(Theme.id)).execution_options(include_deleted=include_deleted)
         )
         or 0,
+        db.session.scalar(
+            select(func.count(Adoption.id)).execution_options(include_deleted=include_deleted)
+        )
+        or 0,
     )
 
 
@@ -67,7 +76,7 @@ def test_demo_load_creates_the_themes_and_the_practices_of_the_articles(runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     assert time.perf_counter() - started < 10, "the demo loader must stay fast"
-    assert "8 themes" in result.output and "14 practices" in result.output
+    assert "8 themes, 14 practices, 5 adoptions" in result.output
 
     assert {theme.name for theme in db.session.scalars(select(Theme))} >= THEMES
     loaded = _demo_practices()
@@ -130,7 +139,64 @@ def test_demo_practices_are_public_pages(runner, client, app):
             assert "Illustrative example" in page, practice.title
 
 
-def test_demo_load_twice_adds_no_practice_or_theme(runner):
+PERM_LEARNED = {
+    "A city call centre: one number for residents' questions and requests": (
+        "louisville",
+        "adapted",
+    ),
+    "Public meetings with the mayor": ("louisville", "inspired"),
+    "Extreme Park: a public park for extreme sports": ("louisville", "copied"),
+    "Community centres in the districts": ("oxford", "inspired"),
+    "Ars Vivendi: workshops for people with disabilities": ("duisburg", "adapted"),
+}
+
+
+def _perm_adoptions() -> list[Adoption]:
+    db.session.expire_all()
+    perm = cities.get_city("perm")
+    return list(
+        db.session.scalars(
+            select(Adoption).where(Adoption.city_id == perm.id).order_by(Adoption.id)
+        )
+    )
+
+
+def test_perm_adopted_what_the_article_says_it_learned_from_its_twins(runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    adoptions = _perm_adoptions()
+    learned = {
+        adoption.practice.title: (adoption.practice.city.slug, adoption.how)
+        for adoption in adoptions
+    }
+    assert learned == PERM_LEARNED
+    delegate = db.session.scalar(select(User).where(User.email == "delegate.perm@lab.example"))
+    for adoption in adoptions:
+        assert adoption.stage == "adopted", adoption.practice.title
+        assert adoption.started_on == date(2018, 4, 29)
+        assert adoption.recorded_by_id == delegate.id
+        assert adoption.changes_html.startswith("<p>")
+        outcomes = [update for update in adoption.updates if update.outcome]
+        assert outcomes and all(u.happened_on == date(2018, 4, 29) for u in outcomes)
+    # Perm is the only adopter; nobody adopted an illustrative practice.
+    assert db.session.scalar(select(func.count(Adoption.id))) == len(adoptions)
+
+
+def test_perms_adoptions_show_on_the_practice_and_city_pages(runner, client):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    extreme_park = next(
+        adoption.practice
+        for adoption in _perm_adoptions()
+        if adoption.practice.title.startswith("Extreme Park")
+    )
+    page = client.get(f"/practices/{extreme_park.id}-{extreme_park.slug}")
+    assert page.status_code == 200
+    assert "Perm" in page.get_data(as_text=True)
+    perm = client.get("/cities/perm").get_data(as_text=True)
+    for title in PERM_LEARNED:
+        assert title.replace("'", "&#39;") in perm, title
+
+
+def test_demo_load_twice_adds_no_practice_theme_or_adoption(runner):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     first = _counts()
     second = runner.invoke(args=["demo", "load"])
@@ -139,16 +205,17 @@ def test_demo_load_twice_adds_no_practice_or_theme(runner):
     assert _counts() == first
 
 
-def test_a_demo_practice_or_theme_deleted_since_is_not_brought_back(runner):
+def test_a_demo_practice_theme_or_adoption_removed_since_is_not_brought_back(runner):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     practice, _slug = _demo_practices()[0]
     practices.delete_practice(practice.authors[0].user, practice)
     theme = db.session.scalar(select(Theme).where(Theme.slug == "financing-models"))
     taxonomy.delete_theme(theme)
-    before = _counts(include_deleted=True)
+    delegate = db.session.scalar(select(User).where(User.email == "delegate.perm@lab.example"))
+    adoption_services.withdraw_adoption(delegate, _perm_adoptions()[-1])
+    live, everything = _counts(), _counts(include_deleted=True)
 
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     assert "Demo data already present; nothing added." in result.output
-    assert _counts(include_deleted=True) == before
-    assert _counts()[0] == before[0] - 1 and _counts()[1] == before[1] - 1
+    assert _counts() == live and _counts(include_deleted=True) == everything
