@@ -38,7 +38,11 @@ class _AdoptionFields(FlaskForm):
         description=_l("Copied as it is, adapted to the city, or only inspired by it."),
     )
     stage = SelectField(_l("Stage"), validators=[DataRequired()])
-    started_on = DateField(_l("Started on"), validators=[Optional()])
+    started_on = DateField(
+        _l("Started on"),
+        validators=[Optional()],
+        description=_l("When your city began to work on it; leave empty if nobody knows."),
+    )
     changes = TextAreaField(
         _l("What your city changed, and why"),
         validators=[Optional()],

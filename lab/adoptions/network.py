@@ -45,6 +45,15 @@ class Edge:
     width: float
     count_x: float
     count_y: float
+    marker: str  # the id of its arrowhead
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An arrowhead, sized for the arrows that use it (wider arrows, bigger heads)."""
+
+    id: str
+    size: float
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class Drawing:
     height: int
     nodes: list[Node]
     edges: list[Edge]
+    markers: list[Marker]
 
 
 def _short(name: str) -> str:
@@ -93,21 +103,27 @@ def _nodes(places: list[Place]) -> dict[int, Node]:
     return nodes
 
 
-def _edge(flow: Flow, start: Node, end: Node, width: float) -> Edge:
+def _head(width: float) -> float:
+    """The arrowhead's length and breadth for an arrow of this width."""
+    return round(8 + 2 * width, 1)
+
+
+def _edge(flow: Flow, start: Node, end: Node, width: float, marker: str) -> Edge:
     dx, dy = end.x - start.x, end.y - start.y
     # A quadratic curve bowed to the right of the direction of travel, so that A→B and B→A
     # are two arrows, not one line.
     mx, my = (start.x + end.x) / 2, (start.y + end.y) / 2
     qx, qy = mx - dy * BEND, my + dx * BEND
-    # Start and stop at the edge of the city's dot (the arrowhead must not cover it).
+    # Start at the edge of the city's dot; stop where the arrowhead's base goes, so that its tip
+    # touches the adopting city's dot and the line never shows past it.
     gap = NODE_RADIUS + 2
     sx, sy = _towards(start.x, start.y, qx, qy, gap)
-    ex, ey = _towards(end.x, end.y, qx, qy, gap)  # the arrowhead's tip
+    ex, ey = _towards(end.x, end.y, qx, qy, gap + _head(width))
     path = f"M {sx:.1f} {sy:.1f} Q {qx:.1f} {qy:.1f} {ex:.1f} {ey:.1f}"
     # The middle of the curve, for the number of practices.
     count_x = 0.25 * start.x + 0.5 * qx + 0.25 * end.x
     count_y = 0.25 * start.y + 0.5 * qy + 0.25 * end.y
-    return Edge(flow, path, round(width, 1), round(count_x, 1), round(count_y, 1))
+    return Edge(flow, path, round(width, 1), round(count_x, 1), round(count_y, 1), marker)
 
 
 def _towards(x: float, y: float, tx: float, ty: float, distance: float) -> tuple[float, float]:
@@ -125,10 +141,13 @@ def draw(flows: list[Flow]) -> Drawing:
     nodes = _nodes(list(places.values())) if places else {}
     most = max((flow.count for flow in flows), default=1)
     edges = []
+    markers: dict[float, Marker] = {}
     for flow in flows:
         share = (flow.count - 1) / (most - 1) if most > 1 else 0.0
-        width = MIN_STROKE + share * (MAX_STROKE - MIN_STROKE)
-        edges.append(_edge(flow, nodes[flow.source.id], nodes[flow.target.id], width))
+        width = round(MIN_STROKE + share * (MAX_STROKE - MIN_STROKE), 1)
+        size = _head(width)
+        marker = markers.setdefault(size, Marker(f"network-arrow-{len(markers) + 1}", size))
+        edges.append(_edge(flow, nodes[flow.source.id], nodes[flow.target.id], width, marker.id))
     # Draw the nodes in name order so the source reads predictably; geometry does not change.
     ordered = sorted(nodes.values(), key=lambda node: (node.place.name.casefold(), node.place.id))
-    return Drawing(WIDTH, HEIGHT, ordered, edges)
+    return Drawing(WIDTH, HEIGHT, ordered, edges, list(markers.values()))

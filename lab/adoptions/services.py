@@ -207,6 +207,11 @@ def update_adoption(
     changes = _markdown(changes, CHANGES_MAX, "changes")
     if not isinstance(started_on, _Unchanged):
         started_on = _past_date(started_on, "started_on")
+        first = min(_dates(adoption), default=None)
+        if started_on and first and started_on > first:
+            raise DomainError(
+                _("The adoption cannot start after its first dated update."), "started_on"
+            )
     conflict = _("Someone else saved this adoption while you were editing it.")
     if version != adoption.version:
         raise ConflictError(conflict)

@@ -194,8 +194,9 @@ def test_the_network_draws_the_flows_as_valid_svg_with_a_table(client, world, co
     assert [ids[name].tag for name in labelled_by] == [f"{SVG}title", f"{SVG}desc"]
     labels = [text.text for text in svg.iter(f"{SVG}text")]
     assert "Louisville" in labels and "Perm" in labels
-    [flow] = list(svg.iter(f"{SVG}path"))[1:]  # the first path is the arrowhead
-    assert flow.get("marker-end") == "url(#network-arrow)"
+    [flow] = svg.iterfind(f".//{SVG}g/{SVG}path")
+    marker = flow.get("marker-end")[len("url(#") : -1]
+    assert ids[marker].tag == f"{SVG}marker"  # the arrowhead it points to exists
     assert flow.find(f"{SVG}title").text == "Louisville to Perm: 2 practices"
     text = " ".join(_text(html).text.split())
     table = text[text.index("Flows between cities") :]
@@ -215,6 +216,11 @@ def test_the_network_page_costs_the_same_queries_for_5_or_200_flows(client, worl
         html = client.get("/network").get_data(as_text=True)
     assert len(list(_svg(html).iter(f"{SVG}circle"))) == 201
     assert lots.n == few.n
+
+
+def second_practice(world):
+    """Another published practice of the source city."""
+    return make_practice(world.source_delegate, title="Extreme park")
 
 
 def test_a_canary_city_name_renders_escaped_in_the_svg_and_the_table(client, world):

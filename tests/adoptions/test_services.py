@@ -5,6 +5,7 @@ moves and dated updates; withdrawal.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select, update
@@ -283,6 +284,31 @@ def test_a_bad_update_is_refused_and_changes_nothing(world, happened_on, stage, 
     assert adoption.stage == "exploring" and len(adoption.updates) == 1
 
 
+def test_the_start_cannot_move_after_the_first_update(world):
+    adoption = _record(world.delegate, world.practice, started_on=date(2019, 5, 1))
+    with pytest.raises(DomainError) as refused:
+        services.update_adoption(
+            world.delegate,
+            adoption,
+            "adapted",
+            "exploring",
+            "",
+            adoption.version,
+            started_on=date(2020, 1, 1),
+        )
+    assert refused.value.field == "started_on"
+    services.update_adoption(
+        world.delegate,
+        adoption,
+        "adapted",
+        "exploring",
+        "",
+        adoption.version,
+        started_on=date(2018, 1, 1),
+    )
+    assert adoption.started_on == date(2018, 1, 1)
+
+
 def test_withdrawing_is_soft_audited_and_lets_the_city_record_again(world):
     adoption = _record(world.delegate, world.practice)
     services.withdraw_adoption(world.delegate, adoption, reason="Recorded by mistake")
@@ -312,3 +338,46 @@ def test_an_update_and_its_author_are_stored(world):
     update_row = services.add_update(world.delegate, adoption, date(2024, 4, 1), "adapting", "ok")
     stored = db.session.get(AdoptionUpdate, update_row.id)
     assert stored is not None and stored.author_id == world.delegate.id
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    "<svg onload=alert(1)>",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<iframe src=//evil.example></iframe>",
+    '"><script>alert(1)</script>',
+    "![x](javascript:alert(1))",
+    "<details open ontoggle=alert(1)>",
+]
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith(
+                ("javascript:", "data:")
+            ):
+                self.bad.append(f"{tag} {name}={value}")
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_markdown_in_changes_and_outcomes_is_stored_sanitised(world, payload):
+    adoption = _record(world.delegate, world.practice, changes=payload)
+    update_row = services.add_update(
+        world.delegate, adoption, date(2024, 1, 1), "adapting", payload
+    )
+    for html in (adoption.changes_html, update_row.outcome_html):
+        parsed = _Markup()
+        parsed.feed(html)
+        assert not parsed.bad, html
+        assert not {"script", "img", "svg", "iframe", "details"} & set(parsed.tags), html
+    assert adoption.changes == payload  # the source is kept as written

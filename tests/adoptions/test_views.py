@@ -159,9 +159,18 @@ def test_the_adopting_citys_delegate_edits_and_another_citys_gets_403(client, wo
     sign_in(owner, world.delegate)
     assert "Edit the adoption" in owner.get(f"/adoptions/{adoption.id}").get_data(as_text=True)
     edit["version"] = str(adoption.version)
-    assert owner.post(f"/adoptions/{adoption.id}/edit", data=edit).status_code == 303
+    # Fields the form does not have change nothing (mass assignment).
+    smuggled = {"city_id": str(outsider.city_id), "practice_id": "999", "recorded_by_id": "1"}
+    assert (
+        owner.post(f"/adoptions/{adoption.id}/edit", data={**edit, **smuggled}).status_code == 303
+    )
     db.session.expire_all()
     assert (adoption.how, adoption.stage, adoption.changes) == ("copied", "piloting", "Hijacked")
+    assert (adoption.city_id, adoption.practice_id, adoption.recorded_by_id) == (
+        world.city.id,
+        world.practice.id,
+        world.delegate.id,
+    )
 
 
 def test_a_stale_edit_is_told_shows_the_other_change_and_keeps_the_text(client, world):
