@@ -659,3 +659,11 @@ def test_the_page_costs_the_same_few_queries_with_5_or_200_of_everything(app, co
         counts.append(counted.n)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 10, counts
+
+
+def test_the_main_navigation_leads_to_the_practices(client):
+    practice = make_practice()
+    home = client.get("/").get_data(as_text=True)
+    assert '<a href="/practices/">Practices</a>' in home
+    page = client.get(_url(practice)).get_data(as_text=True)
+    assert '<a href="/practices/" aria-current="page">Practices</a>' in page
