@@ -205,7 +205,7 @@ def _load_adoptions(by_slug: dict[str, City], added: dict[str, int]) -> None:
             practice,
             entry["how"],
             "adopted",
-            entry["changes"],
+            entry["changes"] + practices_world.DATED_FROM_THE_ARTICLE,
             practices_world.REPORTED_ON,
         )
         for happened_on, stage, outcome in entry["updates"]:

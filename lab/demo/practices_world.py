@@ -23,6 +23,10 @@ SOURCE = (
     "from its twin cities."
 )
 ILLUSTRATIVE = "Illustrative example: "
+DATED_FROM_THE_ARTICLE = (
+    "\n\nThe ledger dates this adoption from the article of 29 April 2018, which reports it; "
+    "the adoption itself began earlier."
+)
 
 # slug, name, description; in the order forms offer them.
 THEMES: list[dict[str, str]] = [
@@ -133,7 +137,7 @@ PRACTICES: list[dict[str, Any]] = [
         "themes": ["youth-and-education", "public-services-and-citizen-participation"],
         "tags": ["extreme park", "young people", "sport", "twin cities"],
         "title": "Extreme Park: a public park for extreme sports",
-        "summary": "A free public park for skateboarding, BMX and inline skating; Louisville gave "
+        "summary": "A public park for skateboarding, BMX and inline skating; Louisville gave "
         "Perm both the idea and the plan for building its own Extreme Park.",
         "is_ongoing": True,
         "challenge": "Young people who skate or ride BMX have nowhere to practise safely, so they "
