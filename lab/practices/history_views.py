@@ -100,8 +100,12 @@ def compare(practice_id: int) -> str:
     """Show what changed between two revisions (by default the last two), field by field."""
     practice = _load_practice(practice_id)
     latest = history.latest_number(practice.id)
-    to_number = request.args.get("to", type=int) or latest
-    from_number = request.args.get("from", type=int) or max(1, to_number - 1)
+    # A number that is not a number means "the default"; a number is taken as asked (404 if
+    # there is no such revision).
+    to_number = request.args.get("to", type=int)
+    to_number = latest if to_number is None else to_number
+    from_number = request.args.get("from", type=int)
+    from_number = max(1, to_number - 1) if from_number is None else from_number
     older, newer = sorted((from_number, to_number))
     revisions = history.revisions_by_number(practice.id, (older, newer))
     if older not in revisions or newer not in revisions:

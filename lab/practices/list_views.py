@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -62,12 +62,20 @@ def _register_template_helpers(state: BlueprintSetupState) -> None:
     )
 
 
+@bp.before_app_request
+def _load_recent_practices_for_the_home_page() -> None:
+    """The home page shows the latest practices; home sits above practices and has no hook.
+
+    Loaded before the view (not while rendering), so a database outage still ends on the 503 page.
+    """
+    if request.endpoint == "home.index":
+        g.recent_practices = queries.recent_practices(current_user)
+
+
 @bp.app_context_processor
 def _recent_practices_on_the_home_page() -> dict[str, Any]:
-    """The home page shows the latest practices (home sits above practices and has no hook)."""
-    if request.endpoint != "home.index":
-        return {}
-    return {"recent_practices": queries.recent_practices(current_user)}
+    """Hand the practices loaded for the home page to its template (no query here)."""
+    return {"recent_practices": g.recent_practices} if "recent_practices" in g else {}
 
 
 class PracticeFilterForm(FlaskForm):
