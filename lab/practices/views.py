@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from werkzeug.wrappers import Response
 
 from lab.auth.models import DELEGATE, User
@@ -39,11 +39,6 @@ bp = Blueprint("practices", __name__, url_prefix="/practices")
 DELETED_PER_PAGE = 50
 
 
-def has_endpoint(name: str) -> bool:
-    """Whether the app has this endpoint (pages built by other features may not be there yet)."""
-    return name in current_app.view_functions
-
-
 @bp.record_once
 def _register_predicates(state: BlueprintSetupState) -> None:
     """Templates ask the same questions as the views (show a control only to who may use it)."""
@@ -56,7 +51,6 @@ def _register_predicates(state: BlueprintSetupState) -> None:
         practice_sections=SECTIONS,
         practice_status_labels=STATUS_LABELS,
         practice_facet_label=facet_label,
-        has_endpoint=has_endpoint,
     )
 
 
@@ -362,15 +356,23 @@ def deleted() -> str:
     """Deleted practices the viewer may restore: their city's, or all for coordinators."""
     _signed_in()
     require(permissions.can_create_practice, current_user)
+    conditions = [Practice.deleted_at.is_not(None)]
+    if not is_staff(current_user):
+        conditions.append(Practice.city_id == current_user.city_id)
     query = (
         select(Practice)
-        .where(Practice.deleted_at.is_not(None))
+        .where(*conditions)
         .order_by(Practice.deleted_at.desc(), Practice.id.desc())
         .execution_options(include_deleted=True)
     )
-    if not is_staff(current_user):
-        query = query.where(Practice.city_id == current_user.city_id)
     page = db.paginate(query, per_page=DELETED_PER_PAGE, error_out=False, count=False)
+    # Counted here: the paginator's own count would leave the deleted rows out of its subquery.
+    page.total = db.session.scalar(
+        select(func.count())
+        .select_from(Practice)
+        .where(*conditions)
+        .execution_options(include_deleted=True)
+    )
     return render_template("practices/deleted.html", page=page)
 
 

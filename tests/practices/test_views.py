@@ -126,6 +126,7 @@ def test_the_page_reads_well_summary_city_authors_facets_sections_in_order(clien
                  ("The challenge", "The solution", "Lessons learned")]  # fmt: skip
     assert positions == sorted(positions)
     assert "Stakeholders involved" not in page  # an empty section is left out for readers
+    assert f'href="/practices/{practice.id}/history"' in page
     # A reader sees no controls.
     assert "/edit" not in page and "/status" not in page and "/delete" not in page
 
@@ -667,3 +668,17 @@ def test_the_main_navigation_leads_to_the_practices(client):
     assert '<a href="/practices/">Practices</a>' in home
     page = client.get(_url(practice)).get_data(as_text=True)
     assert '<a href="/practices/" aria-current="page">Practices</a>' in page
+
+
+def test_the_deleted_list_is_paginated(app, monkeypatch):
+    from lab.practices import views
+
+    monkeypatch.setattr(views, "DELETED_PER_PAGE", 2)
+    delegate = make_user("delegate")
+    for n in range(5):
+        services.delete_practice(delegate, make_practice(delegate, title=f"Gone {n}"))
+    client = _signed_in(app, delegate)
+    first = client.get("/practices/deleted").get_data(as_text=True)
+    assert "Page 1 of 3" in first and "Gone 4" in first and "Gone 2" not in first
+    last = client.get("/practices/deleted?page=3").get_data(as_text=True)
+    assert "Gone 0" in last and "Gone 4" not in last
