@@ -66,9 +66,10 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
-    """The application, with migrations applied once for the run."""
-    application = make_test_app(database_url)
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The application, with migrations applied once for the run (uploads in a temporary folder)."""
+    uploads = tmp_path_factory.mktemp("uploads")
+    application = make_test_app(database_url, UPLOAD_FOLDER=str(uploads))
     application.test_client_class = LabClient
     with application.app_context():
         upgrade()

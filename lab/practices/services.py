@@ -114,13 +114,19 @@ def _clean(data: PracticeInput) -> PracticeInput:
     return data
 
 
-def _themes(ids: list[int]) -> list[Theme]:
+def _themes(ids: list[int], already: list[int]) -> list[Theme]:
+    """The chosen themes; a deleted theme stays only where the practice already had it."""
     if not ids:
         return []
-    themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(ids))))
-    if len(themes) != len(ids):
+    found = {
+        theme.id: theme
+        for theme in db.session.scalars(
+            select(Theme).where(Theme.id.in_(ids)).execution_options(include_deleted=True)
+        )
+    }
+    if set(ids) - found.keys() or any(found[i].is_deleted and i not in already for i in ids):
         raise DomainError(_("Choose themes from the list."), "theme_ids")
-    return sorted(themes, key=lambda t: ids.index(t.id))
+    return [found[i] for i in ids]
 
 
 def _tags(names: list[str]) -> list[Tag]:
@@ -174,7 +180,10 @@ def _apply(practice: Practice, data: PracticeInput, actor: User) -> None:
             setattr(practice, f"{name}_html", render_markdown(source))
     for column in FACETS:
         setattr(practice, column, getattr(data, column))
-    practice.themes = _themes(data.theme_ids)
+    linked = [t.id for t in practice.themes]
+    # The form offers live themes only: a deleted theme the practice had stays linked.
+    kept = [t.id for t in practice.themes if t.is_deleted and t.id not in data.theme_ids]
+    practice.themes = _themes(data.theme_ids + kept, linked)
     practice.tags = _tags(data.tags)
     wanted = data.author_ids or [a.user_id for a in practice.authors] or [actor.id]
     if [a.user_id for a in practice.authors] != wanted:

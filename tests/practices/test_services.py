@@ -168,3 +168,24 @@ def test_deleted_practices_leave_search_and_come_back_when_restored():
     assert db.session.scalar(select(Practice).where(Practice.id == practice.id)) is None
     services.restore_practice(author, services.load_practice(practice.id, include_deleted=True))
     assert practice.id in found()
+
+
+def test_a_deleted_theme_stays_on_practices_that_had_it_but_cannot_be_chosen_anew():
+    from lab.taxonomy.models import Theme
+    from tests.factories import make_theme
+
+    author = make_user("delegate")
+    kept, other = make_theme("Financing"), make_theme("Youth")
+    practice = make_practice(author, status="draft", theme_ids=[kept.id])
+    kept.mark_deleted()
+    db.session.commit()
+    services.update_practice(
+        author, practice, _input(practice, theme_ids=[other.id]), practice.version
+    )
+    assert {t.id for t in practice.themes} == {kept.id, other.id}
+    fresh = make_practice(author, status="draft")
+    with pytest.raises(DomainError, match="themes"):
+        services.update_practice(author, fresh, _input(fresh, theme_ids=[kept.id]), fresh.version)
+    # Restoring a revision that named a theme deleted since does not fail.
+    services.restore_revision(author, practice, 1, practice.version)
+    assert db.session.get(Theme, kept.id) is not None
