@@ -49,6 +49,7 @@ FIELD_LABELS: dict[str, Any] = {
 FIELD_ORDER = list(FIELD_LABELS)
 TEXT_FIELDS = ("title", "summary", "cover_alt", *SECTIONS)
 LIST_FIELDS = ("theme_ids", "tags", "author_ids")
+UNORDERED_FIELDS = ("theme_ids", "tags")
 
 
 def field_label(name: str) -> str:
@@ -61,6 +62,12 @@ def changed_labels(revision: PracticeRevision) -> list[str]:
     """The labels of the fields a revision changed, in reading order."""
     names = sorted(revision.changed_fields or [], key=_position)
     return [field_label(name) for name in names]
+
+
+def note_text(revision: PracticeRevision) -> str:
+    """A revision's note; a status move is noted by its status, shown by its label."""
+    note = revision.note or ""
+    return str(STATUS_LABELS[note]) if note in STATUS_LABELS else note
 
 
 def _position(name: str) -> int:
@@ -249,6 +256,8 @@ def compare(old: dict[str, Any], new: dict[str, Any], names: Names) -> list[Fiel
         before, after = old.get(name), new.get(name)
         if before == after or (not before and not after):
             continue
+        if name in UNORDERED_FIELDS and sorted(before or []) == sorted(after or []):
+            continue  # themes and tags are sets: a new order is no change
         label = field_label(name)
         if name in TEXT_FIELDS:
             changes.append(

@@ -91,6 +91,7 @@ def index(practice_id: int) -> str:
         page=page,
         latest=latest,
         changed_labels=history.changed_labels,
+        note_text=history.note_text,
         zone=_zone(),
     )
 
@@ -139,6 +140,7 @@ def _render_revision(practice: Practice, revision: PracticeRevision, form: Resto
         revision=revision,
         content=history.snapshot_view(revision.snapshot, names),
         latest=history.latest_number(practice.id),
+        note_text=history.note_text,
         form=form,
         zone=_zone(),
     )

@@ -23,7 +23,7 @@ from lab.search import kinds
 
 bp = Blueprint("practice_list", __name__, url_prefix="/practices")
 
-kinds.register("practice", _l("Practices"), order=10)
+kinds.register("practice", _l("Practices"), order=10, one=_l("Practice"))
 
 SORT_LABELS = {
     queries.RELEVANCE: _l("Best match"),

@@ -117,7 +117,7 @@ def index() -> str:
         results=results,
         groups=_groups(results.hits),
         city_names=city_names,
-        kind_label=kinds.label_of,
+        kind_label=kinds.label_of_one,
         filtered=len(args) > (1 if q else 0),
         page=_Pages(results),
         page_url=lambda number: url_for("search.index", **args, page=number),

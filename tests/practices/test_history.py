@@ -77,7 +77,7 @@ def test_the_history_lists_revisions_with_who_when_what_and_why(client, story):
     assert [re.search(r"\bRevision (\d+)", row).group(1) for row in rows] == ["3", "2", "1"]
     assert "Marco Bianchi" in rows[1] and "Anna Rossi" in rows[2]
     assert "Summary, The solution" in rows[1]
-    assert "Status" in rows[0] and "published" in rows[0]
+    assert "Status" in rows[0] and "Published" in rows[0]  # the status's label, not its code
     assert "First version" in rows[2]
     times = [attrs for tag, attrs in page.elements if tag == "time"]
     assert len(times) == 3
@@ -146,6 +146,14 @@ def test_list_fields_compare_by_name(client, story):
     html = response.get_data(as_text=True)
     assert "Heritage" in _inner(html, "ins")
     assert "convent, youth" in _inner(html, "ins")
+
+
+def test_themes_in_a_new_order_are_no_change_but_authors_in_a_new_order_are():
+    one, two = make_theme("One"), make_theme("Two")
+    old = {"theme_ids": [one.id, two.id], "tags": ["a", "b"], "author_ids": [1, 2]}
+    new = {"theme_ids": [two.id, one.id], "tags": ["b", "a"], "author_ids": [2, 1]}
+    changes = history.compare(old, new, history.names_for([old, new]))
+    assert [change.name for change in changes] == ["author_ids"]
 
 
 def _side(diff: str, keep: str, drop: str) -> str:

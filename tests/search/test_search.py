@@ -118,6 +118,7 @@ def test_the_page_finds_a_word_from_the_body_and_highlights_it(client):
     assert "1 result for “Cloister”" in text_of(response)
     groups = texts(response, "search-group")
     assert len(groups) == 1 and groups[0].startswith("Practices")
+    assert texts(response, "search-hit__meta")[0].startswith("Practice ·")
 
 
 def test_snippets_and_titles_render_user_text_as_text(client):
@@ -230,7 +231,9 @@ def test_facets_narrow_the_results_and_unknown_values_are_ignored(client):
 
 def test_every_kind_shows_its_registered_label():
     assert kinds.label_of("practice") == "Practices"
+    assert kinds.label_of_one("practice") == "Practice"
     assert kinds.label_of("unregistered") == "unregistered"
+    assert kinds.label_of_one("unregistered") == "unregistered"
     assert "practice" in [kind.name for kind in kinds.registered()]
 
 
