@@ -15,9 +15,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from lab.admin import views as admin_views
+    from lab.adoptions import views as adoptions_views
     from lab.auth import account_views
     from lab.auth import views as auth_views
-    from lab.adoptions import views as adoptions_views
     from lab.auth.sessions import init_sessions
     from lab.cities import cli as cities_cli
     from lab.cities import views as cities_views
@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.practices import history_views as practice_history_views
     from lab.practices import list_views as practice_list_views
     from lab.practices import views as practices_views
+    from lab.search import cli as search_cli
     from lab.search import views as search_views
 
     app = Flask(__name__, instance_relative_config=True)
@@ -66,4 +67,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_views.bp)
     app.cli.add_command(cities_cli.cities_group)
     app.cli.add_command(demo_cli.demo_group)
+    app.cli.add_command(search_cli.search_group)
     return app

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from lab.cities import services as cities
 from lab.cities.models import City, TwinLink
 from lab.extensions import db
+from lab.practices import queries as practices
 
 bp = Blueprint("home", __name__)
 
@@ -28,4 +30,5 @@ def index() -> str:
         city_count=counts[0],
         twin_link_count=counts[1],
         agreements=cities.agreements_with_signatories(),
+        recent_practices=practices.recent_practices(current_user),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, g, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from wtforms import SearchField, SelectField
 from lab.core.forms import options
 from lab.core.languages import country_name
 from lab.practices import queries
+from lab.practices import services as practice_services
 from lab.practices.facets import FACETS, STATUS_LABELS, facet_label
 from lab.practices.models import Practice
 from lab.search import kinds
@@ -24,6 +25,7 @@ from lab.search import kinds
 bp = Blueprint("practice_list", __name__, url_prefix="/practices")
 
 kinds.register("practice", _l("Practices"), order=10, one=_l("Practice"))
+kinds.register_reindexer("practice", practice_services.reindex_all)
 
 SORT_LABELS = {
     queries.RELEVANCE: _l("Best match"),
@@ -60,22 +62,6 @@ def _register_template_helpers(state: BlueprintSetupState) -> None:
         facet_label=facet_label,
         can_filter_practices_by_status=queries.can_filter_by_status,
     )
-
-
-@bp.before_app_request
-def _load_recent_practices_for_the_home_page() -> None:
-    """The home page shows the latest practices; home sits above practices and has no hook.
-
-    Loaded before the view (not while rendering), so a database outage still ends on the 503 page.
-    """
-    if request.endpoint == "home.index":
-        g.recent_practices = queries.recent_practices(current_user)
-
-
-@bp.app_context_processor
-def _recent_practices_on_the_home_page() -> dict[str, Any]:
-    """Hand the practices loaded for the home page to its template (no query here)."""
-    return {"recent_practices": g.recent_practices} if "recent_practices" in g else {}
 
 
 class PracticeFilterForm(FlaskForm):

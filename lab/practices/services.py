@@ -154,9 +154,9 @@ def snapshot(practice: Practice) -> dict[str, Any]:
     state: dict[str, Any] = {}
     for name in SNAPSHOT_FIELDS:
         if name == "theme_ids":
-            state[name] = [t.id for t in practice.themes]
+            state[name] = sorted(t.id for t in practice.themes)
         elif name == "tags":
-            state[name] = [t.name for t in practice.tags]
+            state[name] = sorted(t.name for t in practice.tags)
         elif name == "author_ids":
             state[name] = [a.user_id for a in practice.authors]
         else:
@@ -229,7 +229,8 @@ def reindex(practice: Practice) -> None:
         [practice.summary]
         + [getattr(practice, name) for name in SECTIONS]
         + [t.name for t in practice.tags]
-        + [t.name for t in practice.themes]
+        + [t.name for t in practice.themes if not t.is_deleted]
+        + [practice.city.name if practice.city else ""]
     )
     search.index(
         search.Entry(
@@ -243,10 +244,29 @@ def reindex(practice: Practice) -> None:
             language=practice.language,
             city_id=practice.city_id,
             country_code=practice.city.country_code if practice.city else None,
-            theme_id=practice.themes[0].id if practice.themes else None,
+            theme_id=next((t.id for t in practice.themes if not t.is_deleted), None),
             status=practice.status,
         )
     )
+
+
+def reindex_all(batch: int = 500) -> int:
+    """Index every live practice again (``flask search reindex``); returns how many."""
+    count, last_id = 0, 0
+    while True:
+        chunk = list(
+            db.session.scalars(
+                select(Practice).where(Practice.id > last_id).order_by(Practice.id).limit(batch)
+            )
+        )
+        if not chunk:
+            return count
+        for practice in chunk:
+            reindex(practice)
+        count += len(chunk)
+        last_id = chunk[-1].id
+        db.session.flush()
+        db.session.expunge_all()
 
 
 def practice_path(practice: Practice) -> str:

@@ -6,6 +6,7 @@ A feature that indexes a new kind registers its labels here (search imports no f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,3 +46,17 @@ def label_of_one(name: str) -> str:
     if kind is None:
         return name
     return str(kind.one if kind.one is not None else kind.label)
+
+
+# How to rebuild each kind's documents from its own tables (``flask search reindex``).
+_reindexers: dict[str, Callable[[], int]] = {}
+
+
+def register_reindexer(name: str, reindex_all: Callable[[], int]) -> None:
+    """Say how to index every object of a kind again; it returns how many it indexed."""
+    _reindexers[name] = reindex_all
+
+
+def reindexers() -> dict[str, Callable[[], int]]:
+    """Every registered reindexer, by kind."""
+    return dict(_reindexers)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from lab.core.types import utcnow
 from lab.extensions import db
 from lab.search.models import SearchDocument
-from lab.search.text import fold, fts5_query, query_words, snippet
+from lab.search.text import fts5_query, index_words, query_words, snippet
 
 TEXT_LIMIT = 20_000
 # The FTS5 table created by migration 0004 (SQLite only); not a model on purpose.
@@ -73,7 +73,7 @@ def index(entry: Entry) -> None:
         "scope_id": entry.scope_id,
         "title": entry.title[:300],
         "text": body,
-        "normalised": fold(entry.title + "\n" + body),
+        "normalised": index_words(entry.title + "\n" + body),
         "language": entry.language,
         "url": entry.url[:300],
         "city_id": entry.city_id,

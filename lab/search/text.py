@@ -12,7 +12,9 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only: "comune.pavia.it", "ateliers/workshops" and "a_b" split into words the
+# same way for SQLite FTS5 and PostgreSQL's parser, which would otherwise keep some as one token.
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_WORDS = 8
 
 
@@ -26,6 +28,11 @@ def _fold_char(char: str) -> str:
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, one character for one character (``Iași`` -> ``iasi``)."""
     return "".join(_fold_char(c) for c in text)
+
+
+def index_words(text: str) -> str:
+    """What the index stores: the folded words of ``text``, separated by single spaces."""
+    return " ".join(WORD.findall(fold(text)))
 
 
 def query_words(query: str) -> list[str]:

@@ -82,18 +82,7 @@ def _is_postgresql(app: Any) -> bool:
     return str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql")
 
 
-def test_words_joined_by_dots_or_slashes_are_found_on_either_database(app, request):
-    if _is_postgresql(app):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "PostgreSQL's parser keeps 'comune.pavia.it' and 'ateliers/workshops' as one "
-                    "token where FTS5 sees words; lab.search should index words only "
-                    "(reported to the lead; remove this marker when fixed)"
-                ),
-            )
-        )
+def test_words_joined_by_dots_or_slashes_are_found_on_either_database():
     author = make_user("delegate")
     site = make_practice(
         author,
