@@ -41,9 +41,13 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    """The app on a SQLite file of its own, migrated and loaded with the demo data."""
+    """The app on a SQLite file of its own, migrated and loaded with the demo data.
+
+    Uploads (cover images, attachments) go to a folder of the run, not the instance folder.
+    """
     database = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
-    application = make_test_app(f"sqlite:///{database}")
+    uploads = tmp_path_factory.mktemp("e2e-uploads")
+    application = make_test_app(f"sqlite:///{database}", UPLOAD_FOLDER=str(uploads))
     with application.app_context():
         upgrade()
         load_demo()
