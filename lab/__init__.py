@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.core.settings import load_config
     from lab.core.templating import init_templating
     from lab.demo import cli as demo_cli
+    from lab.discussion import views as discussion_views
     from lab.extensions import csrf, db, limiter, migrate
     from lab.home import views as home_views
     from lab.practices import history_views as practice_history_views
@@ -65,6 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(practice_history_views.bp)
     app.register_blueprint(adoptions_views.bp)
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(discussion_views.bp)
     app.cli.add_command(cities_cli.cities_group)
     app.cli.add_command(demo_cli.demo_group)
     app.cli.add_command(search_cli.search_group)
