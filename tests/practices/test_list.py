@@ -298,3 +298,14 @@ def test_titles_and_summaries_render_as_text(client):
     assert "&lt;script&gt;" in html and canary not in html
     html = client.get("/practices/", query_string={"q": canary}).get_data(as_text=True)
     assert canary not in html
+
+
+def test_people_who_may_write_find_the_way_to_the_new_practice_form(client):
+    from tests.factories import make_user, sign_in
+
+    assert "/practices/new" not in client.get("/practices/").get_data(as_text=True)
+    sign_in(client, make_user("young_stakeholder"))
+    assert "/practices/new" not in client.get("/practices/").get_data(as_text=True)
+    delegate_client = client.application.test_client()
+    sign_in(delegate_client, make_user("delegate"))
+    assert 'href="/practices/new"' in delegate_client.get("/practices/").get_data(as_text=True)
