@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.discussion import views as discussion_views
     from lab.extensions import csrf, db, limiter, migrate
     from lab.home import views as home_views
+    from lab.moderation import views as moderation_views
     from lab.practices import history_views as practice_history_views
     from lab.practices import list_views as practice_list_views
     from lab.practices import views as practices_views
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(practice_history_views.bp)
     app.register_blueprint(adoptions_views.bp)
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(moderation_views.bp)
     app.register_blueprint(discussion_views.bp)
     app.cli.add_command(cities_cli.cities_group)
     app.cli.add_command(demo_cli.demo_group)

@@ -76,6 +76,9 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Heritage Living Lab <lab@localhost>"
 
+    # Moderation: content flagged by this many different people is hidden at once, pending review.
+    MODERATION_AUTO_HIDE_FLAGS = 3
+
     HSTS = False
     PREFERRED_URL_SCHEME = "http"
     # Behind a reverse proxy, set to the number of proxies in front (X-Forwarded-For is ignored
