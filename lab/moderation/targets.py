@@ -12,11 +12,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from lab.auth.models import User
+from lab.discussion import permissions as discussion_permissions
+from lab.discussion import services as discussion
 from lab.discussion.models import Comment, Thread, Topic
 from lab.extensions import db
 from lab.practices import services as practices
@@ -81,14 +85,12 @@ def _everything(statement: Any) -> Any:
     return statement.execution_options(include_hidden=True, include_deleted=True)
 
 
-def comment_url(comment: Comment) -> str | None:
-    """Where a comment is read (its permalink), once the discussion pages exist."""
-    return None
-
-
-def topic_url(topic: Topic) -> str | None:
-    """Where a topic is read, once the discussion pages exist."""
-    return None
+def comment_url(comment: Comment) -> str:
+    """A comment's permalink (it opens the thread at the right page)."""
+    try:
+        return url_for("discussion.permalink", comment_id=comment.id)
+    except RuntimeError:  # outside a request (a command)
+        return f"/comments/{comment.id}"
 
 
 # Comments
@@ -113,22 +115,16 @@ def _load_comments(ids: list[int]) -> dict[int, Target]:
 
 
 def _can_view_comment(user: Any, comment: Comment) -> bool:
+    """Whoever may read the comment's thread (a draft practice's thread stays with its city)."""
     thread = db.session.get(Thread, comment.thread_id)
-    return thread is not None and _can_view_thread(user, thread)
+    return thread is not None and discussion_permissions.can_view_thread(user, thread)
 
 
-def _can_view_thread(user: Any, thread: Thread) -> bool:
-    if thread.owner_kind == "practice":
-        practice = practices.load_practice(thread.owner_id)
-        return practice is not None and can_view_practice(user, practice)
-    if thread.owner_kind == "topic":
-        topic = db.session.get(Topic, thread.owner_id)
-        return topic is not None
-    return False  # members-only workspaces: not flaggable until their threads exist
+def _visibility_changed(kind: str) -> Callable[[Any], None]:
+    def changed(obj: Any) -> None:
+        discussion.visibility_changed(kind, obj.id)
 
-
-def _comment_changed(comment: Comment) -> None:
-    return None
+    return changed
 
 
 # Topics
@@ -144,7 +140,7 @@ def _load_topics(ids: list[int]) -> dict[int, Target]:
             title=t.title,
             excerpt=_excerpt(t.body),
             language=t.language,
-            url=topic_url(t),
+            url=discussion.topic_path(t),
             authors=[t.author],
             thread_id=t.thread_id,
         )
@@ -153,11 +149,10 @@ def _load_topics(ids: list[int]) -> dict[int, Target]:
 
 
 def _can_view_topic(user: Any, topic: Topic) -> bool:
-    return True  # topics are public
-
-
-def _topic_changed(topic: Topic) -> None:
-    return None
+    """Topics are public; a hidden one is still "there" (to be refused with its own message)."""
+    if topic.deleted_at is None and topic.hidden_at is not None:
+        return True
+    return discussion_permissions.can_view_topic(user, topic)
 
 
 # Practices
@@ -165,7 +160,14 @@ def _topic_changed(topic: Topic) -> None:
 
 def _load_practices(ids: list[int]) -> dict[int, Target]:
     found = list(
-        db.session.scalars(_everything(select(Practice).where(Practice.id.in_(ids)))).unique()
+        db.session.scalars(
+            _everything(
+                select(Practice)
+                .where(Practice.id.in_(ids))
+                # The queue shows neither: loaded only if a decision reindexes the practice.
+                .options(lazyload(Practice.themes), lazyload(Practice.tags))
+            )
+        ).unique()
     )
     threads = dict(
         db.session.execute(
@@ -192,13 +194,16 @@ def _load_practices(ids: list[int]) -> dict[int, Target]:
 
 def _practice_changed(practice: Practice) -> None:
     practices.reindex(practice)
+    discussion.visibility_changed("practice", practice.id)  # its comments follow in search
 
 
 _kinds: dict[str, TargetKind] = {
     "comment": TargetKind(
-        "comment", _l("comment"), _load_comments, _can_view_comment, _comment_changed
+        "comment", _l("comment"), _load_comments, _can_view_comment, _visibility_changed("comment")
     ),
-    "topic": TargetKind("topic", _l("topic"), _load_topics, _can_view_topic, _topic_changed),
+    "topic": TargetKind(
+        "topic", _l("topic"), _load_topics, _can_view_topic, _visibility_changed("topic")
+    ),
     "practice": TargetKind(
         "practice", _l("practice"), _load_practices, can_view_practice, _practice_changed
     ),
