@@ -33,6 +33,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.extensions import csrf, db, limiter, migrate
     from lab.home import views as home_views
     from lab.moderation import views as moderation_views
+    from lab.notifications import cli as notifications_cli
+    from lab.notifications import views as notifications_views
     from lab.practices import history_views as practice_history_views
     from lab.practices import list_views as practice_list_views
     from lab.practices import views as practices_views
@@ -69,7 +71,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_views.bp)
     app.register_blueprint(moderation_views.bp)
     app.register_blueprint(discussion_views.bp)
+    app.register_blueprint(notifications_views.bp)
     app.cli.add_command(cities_cli.cities_group)
     app.cli.add_command(demo_cli.demo_group)
     app.cli.add_command(search_cli.search_group)
+    app.cli.add_command(notifications_cli.notifications_group)
     return app
