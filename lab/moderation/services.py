@@ -179,7 +179,7 @@ def flag(reporter: User, target_kind: str, target_id: int, reason: str, text: st
         raise DomainError(_("Choose a reason from the list."), "reason")
     text = _clean(text)
     if reason == "other" and not text:
-        raise DomainError(_("Say what is wrong: the reason “other” needs a few words."), "text")
+        raise DomainError(_("Say what is wrong: “something else” needs a few words."), "text")
     if len(text) > TEXT_MAX:
         raise DomainError(_("Use at most %(n)d characters.", n=TEXT_MAX), "text")
     threshold = int(current_app.config["MODERATION_AUTO_HIDE_FLAGS"])

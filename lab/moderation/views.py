@@ -19,9 +19,15 @@ from lab.core.errors import DomainError, NotFoundError
 from lab.core.forms import show_domain_error
 from lab.core.permissions import require
 from lab.core.security import safe_redirect_target
+from lab.discussion import owners
 from lab.discussion.models import Thread
 from lab.extensions import db
-from lab.moderation import permissions, services, targets
+from lab.moderation import (
+    notification_targets,  # noqa: F401 - registers "flag", "moderation"
+    permissions,
+    services,
+    targets,
+)
 from lab.moderation.forms import (
     ACTION_LABELS,
     LOG_KIND_LABELS,
@@ -294,10 +300,19 @@ def _render_thread(
     lock_form: LockForm | None = None,
     slow_form: SlowModeForm | None = None,
 ) -> tuple[str, int]:
+    owner_title, owner_url = "", ""
+    if owners.is_registered(thread.owner_kind):
+        owner_title, owner_url = (
+            owners.owner(thread.owner_kind)
+            .describe([thread.owner_id])
+            .get(thread.owner_id, ("", ""))
+        )
     return (
         render_template(
             "moderation/thread.html",
             thread=thread,
+            owner_title=owner_title,
+            owner_url=owner_url,
             lock_form=lock_form or LockForm(formdata=None),
             slow_form=slow_form
             or SlowModeForm(formdata=None, data={"seconds": str(thread.slow_mode_seconds)}),
