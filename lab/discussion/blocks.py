@@ -9,7 +9,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from lab.auth.permissions import can_write
-from lab.discussion import owners, queries, services
+from lab.discussion import owners, queries
 from lab.discussion.models import Thread
 
 
@@ -53,16 +53,21 @@ def _refusal(viewer: Any, thread: Thread | None, owner_kind: str, owner_id: int)
 
 
 def thread_block(
-    owner_kind: str, owner_id: int, viewer: Any, page: int = 1, reply_to: int | None = None
+    owner_kind: str,
+    owner_id: int,
+    viewer: Any,
+    page: int = 1,
+    reply_to: int | None = None,
+    owner_url: str | None = None,
 ) -> ThreadBlock:
     """The data of an owner's thread section (two or three queries, whatever its length)."""
-    thread = services.find_thread(owner_kind, owner_id)
-    _title, url = owners.owner(owner_kind).describe([owner_id]).get(owner_id, ("", ""))
+    thread, total = queries.thread_with_total(owner_kind, owner_id)
+    url = owner_url or owners.owner(owner_kind).describe([owner_id]).get(owner_id, ("", ""))[1]
     return ThreadBlock(
         owner_kind=owner_kind,
         owner_id=owner_id,
         owner_url=url,
-        page=queries.thread_page(thread, page),
+        page=queries.thread_page(thread, page, total),
         reply_to=reply_to,
         refusal=_refusal(viewer, thread, owner_kind, owner_id),
     )

@@ -59,23 +59,38 @@ class ThreadPage:
         return self.page + 1
 
 
-def thread_page(thread: Thread | None, page: int = 1) -> ThreadPage:
-    """A page of a thread in two queries: the count of top-level comments, then the page's
-    top-level comments and every reply under them (by ``root_id``), authors included."""
+def _top_level_count(thread_id: Any) -> Any:
+    return (
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.thread_id == thread_id, Comment.parent_id.is_(None))
+    )
+
+
+def thread_with_total(owner_kind: str, owner_id: int) -> tuple[Thread | None, int]:
+    """A record's thread and its number of top-level comments, in one query."""
+    row = db.session.execute(
+        select(Thread, _top_level_count(Thread.id).scalar_subquery())
+        .where(Thread.owner_kind == owner_kind, Thread.owner_id == owner_id)
+        .execution_options(**_ANY_STATE)
+    ).first()
+    return (row[0], int(row[1] or 0)) if row else (None, 0)
+
+
+def thread_page(thread: Thread | None, page: int = 1, total: int | None = None) -> ThreadPage:
+    """A page of a thread: the page's top-level comments and every reply under them (by
+    ``root_id``), authors included, in one query (and one more to count, unless ``total`` is
+    given)."""
     if thread is None:
         return ThreadPage(None, [], 1, 0)
     top_level = select(Comment.id).where(
         Comment.thread_id == thread.id, Comment.parent_id.is_(None)
     )
-    total = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Comment)
-            .where(Comment.thread_id == thread.id, Comment.parent_id.is_(None))
-            .execution_options(**_ANY_STATE)
-        )
-        or 0
-    )
+    if total is None:
+        total = db.session.scalar(_top_level_count(thread.id).execution_options(**_ANY_STATE))
+        total = total or 0
+    if total == 0:
+        return ThreadPage(thread, [], 1, 0)
     pages = max(1, -(-total // PER_PAGE))
     page = max(1, min(page, pages))
     page_roots = (

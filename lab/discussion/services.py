@@ -24,6 +24,7 @@ from lab.discussion import owners, permissions
 from lab.discussion.mentions import render_with_mentions
 from lab.discussion.models import MAX_DEPTH, Comment, CommentVersion, Mention, Thread, Topic
 from lab.extensions import db
+from lab.notifications import services as notifications
 from lab.search import services as search
 from lab.search.models import SearchDocument
 from lab.taxonomy.models import Theme
@@ -215,7 +216,36 @@ def post_comment(
         db.session.flush()
         db.session.refresh(thread)
         _index_comment(comment, thread)
+        _notify_about(comment, thread, actor, parent, rendered.mentioned_ids)
+        notifications.follow(actor.id, thread.owner_kind, thread.owner_id)
     return comment
+
+
+def _notify_about(
+    comment: Comment,
+    thread: Thread,
+    actor: User,
+    parent: Comment | None,
+    mentioned_ids: list[int],
+) -> None:
+    """Tell the person replied to, those mentioned, and the owner's followers (in this order:
+    one notification each, the most specific kind)."""
+
+    def tell(user_ids: list[int], kind: str) -> None:
+        notifications.notify(
+            user_ids,
+            kind,
+            actor_id=actor.id,
+            target_kind="comment",
+            target_id=comment.id,
+            thread_id=thread.id,
+        )
+
+    if parent is not None:
+        tell([parent.author_id], "reply")
+    if mentioned_ids:
+        tell(mentioned_ids, "mention")
+    tell(notifications.follower_ids(thread.owner_kind, thread.owner_id), "comment")
 
 
 def comment_on(
@@ -257,9 +287,17 @@ def edit_comment(actor: User, comment: Comment, body: str) -> Comment:
         already = set(
             db.session.scalars(select(Mention.user_id).where(Mention.comment_id == comment.id))
         )
-        for user_id in rendered.mentioned_ids:
-            if user_id != actor.id and user_id not in already:
-                db.session.add(Mention(comment_id=comment.id, user_id=user_id))
+        newly = [i for i in rendered.mentioned_ids if i != actor.id and i not in already]
+        for user_id in newly:
+            db.session.add(Mention(comment_id=comment.id, user_id=user_id))
+        notifications.notify(
+            newly,
+            "mention",
+            actor_id=actor.id,
+            target_kind="comment",
+            target_id=comment.id,
+            thread_id=comment.thread_id,
+        )
         db.session.flush()
         thread = db.session.get(Thread, comment.thread_id)
         assert thread is not None
@@ -469,6 +507,15 @@ def create_topic(actor: User, data: TopicInput) -> Topic:
         thread.last_comment_at = utcnow()
         db.session.flush()
         _index_topic(topic)
+        notifications.follow(actor.id, "topic", topic.id)
+        notifications.notify(
+            rendered.mentioned_ids,
+            "mention",
+            actor_id=actor.id,
+            target_kind="topic",
+            target_id=topic.id,
+            thread_id=thread.id,
+        )
     return topic
 
 

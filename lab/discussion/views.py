@@ -23,7 +23,13 @@ from lab.auth.services import city_choices
 from lab.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from lab.core.forms import options, show_domain_error
 from lab.core.permissions import require
-from lab.discussion import owners, permissions, queries, services
+from lab.discussion import (
+    notification_targets,  # noqa: F401  (comments, topics)
+    owners,
+    permissions,
+    queries,
+    services,
+)
 from lab.discussion.blocks import request_page, request_reply_to, thread_block
 from lab.discussion.forms import (
     CommentForm,
@@ -188,7 +194,14 @@ def topic(topic_id: int, slug: str) -> Response | str:
     found = _topic_or_404(topic_id)
     if slug != services.topic_slug(found.title):
         return redirect(services.topic_path(found), code=301)
-    block = thread_block("topic", found.id, current_user, request_page(), request_reply_to())
+    block = thread_block(
+        "topic",
+        found.id,
+        current_user,
+        request_page(),
+        request_reply_to(),
+        services.topic_path(found),
+    )
     return render_template("discussion/topic.html", topic=found, section=block)
 
 

@@ -71,7 +71,9 @@ def _thread_section(practice: Practice, viewer: Any) -> Any:
     if practice.deleted_at is not None:
         return None
     page = request_page() if request else 1
-    return thread_block("practice", practice.id, viewer, page, request_reply_to())
+    return thread_block(
+        "practice", practice.id, viewer, page, request_reply_to(), practice_path(practice)
+    )
 
 
 practice_page_sections.register("discussion/_thread.html", _thread_section, order=200)
