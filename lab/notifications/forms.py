@@ -21,10 +21,4 @@ class FollowForm(FlaskForm):
 class DigestForm(FlaskForm):
     """The daily digest: on or off."""
 
-    is_enabled = BooleanField(
-        _l("Send me a daily digest of my unread notifications by e-mail"),
-        description=_l(
-            "At most one e-mail a day, in your language and time zone, with what you have not "
-            "read yet. Every digest has a link to turn it off."
-        ),
-    )
+    is_enabled = BooleanField(_l("Send me a daily digest of my unread notifications by e-mail"))

@@ -158,13 +158,34 @@ def unread_count(user_id: int) -> int:
     become invisible to the user (checking would need every feature's rules); "mark all as read"
     clears them.
     """
+    return unread_count_and_following(user_id, None)[0]
+
+
+def unread_count_and_following(
+    user_id: int, target: tuple[str, int] | None
+) -> tuple[int, bool | None]:
+    """The bell's count and, when a page shows a follow button, whether the user follows its
+    target: both in one query (None for the second without a target)."""
     capped = (
         select(Notification.id)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .limit(UNREAD_COUNT_CAP)
         .subquery()
     )
-    return int(db.session.scalar(select(func.count()).select_from(capped)) or 0)
+    count = select(func.count()).select_from(capped).scalar_subquery()
+    if target is None:
+        return int(db.session.scalar(select(count)) or 0), None
+    follows = (
+        select(Follow.id)
+        .where(
+            Follow.user_id == user_id,
+            Follow.target_kind == target[0],
+            Follow.target_id == target[1],
+        )
+        .exists()
+    )
+    row = db.session.execute(select(count, follows)).one()
+    return int(row[0] or 0), bool(row[1])
 
 
 @dataclass(frozen=True)

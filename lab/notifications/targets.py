@@ -18,6 +18,10 @@ reference is checked with ``can_view`` one by one, which is a query per row unle
 needs none.
 
 A reference to a kind nobody registered is never shown (deny by default).
+
+A page with a follow button can say which target it shows, so the follow state is read in the same
+query as the bell's count (``register_follow_page("practices.show", "practice", "practice_id")``):
+the template's ``is_following(...)`` then costs nothing.
 """
 
 from __future__ import annotations
@@ -104,3 +108,31 @@ def visible_descriptions(
             if target_id in visible:
                 result[(kind, target_id)] = described[target_id]
     return result
+
+
+@dataclass(frozen=True)
+class FollowPage:
+    """An endpoint whose page shows one followable target, named by a URL argument."""
+
+    endpoint: str
+    target_kind: str
+    id_arg: str
+
+
+_follow_pages: dict[str, FollowPage] = {}
+
+
+def register_follow_page(endpoint: str, target_kind: str, id_arg: str) -> None:
+    """Say that ``endpoint`` shows the target of this kind whose id is the URL argument ``id_arg``."""
+    _follow_pages[endpoint] = FollowPage(endpoint, target_kind, id_arg)
+
+
+def followed_on_page(endpoint: str | None, view_args: dict[str, Any] | None) -> Reference | None:
+    """The target a request's page shows a follow button for, if its feature registered one."""
+    page = _follow_pages.get(endpoint or "")
+    if page is None or not view_args:
+        return None
+    try:
+        return (page.target_kind, int(view_args[page.id_arg]))
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -22,7 +22,7 @@ from lab.extensions import db
 from lab.notifications import permissions, services
 from lab.notifications.forms import DigestForm, FollowForm
 from lab.notifications.models import FOLLOW_KINDS
-from lab.notifications.targets import can_view_target, describe_target
+from lab.notifications.targets import can_view_target, describe_target, followed_on_page
 from lab.notifications.texts import notification_sentence
 
 bp = Blueprint("notifications", __name__)
@@ -30,7 +30,8 @@ PER_PAGE = 30
 
 
 def is_following(user: Any, target_kind: str, target_id: int) -> bool:
-    """Whether the signed-in user follows a target (for a follow button; remembered per request)."""
+    """Whether the signed-in user follows a target (for a follow button; remembered per request,
+    and read with the bell's count on pages that registered their target)."""
     if not getattr(user, "is_authenticated", False):
         return False
     memo: dict[tuple[str, int], bool] = g.setdefault("following_memo", {})
@@ -59,7 +60,12 @@ def _count_unread() -> None:
         return
     try:
         if current_user.is_authenticated:
-            g.unread_notifications = services.unread_count(current_user.id)
+            # A page with a follow button gets its follow state from the same query.
+            target = followed_on_page(request.endpoint, request.view_args)
+            count, following = services.unread_count_and_following(current_user.id, target)
+            g.unread_notifications = count
+            if target is not None and following is not None:
+                g.following_memo = {target: following}
     except SQLAlchemyError:
         db.session.rollback()  # the view will meet the outage itself and answer 503
 

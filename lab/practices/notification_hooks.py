@@ -11,7 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from lab.extensions import db
-from lab.notifications.targets import register_target
+from lab.notifications.targets import register_follow_page, register_target
 from lab.practices.models import Practice
 from lab.practices.permissions import visible_practices
 
@@ -45,3 +45,5 @@ def _describe(practice_ids: list[int]) -> dict[int, tuple[str, str]]:
 
 
 register_target("practice", _can_view, _describe, visible_ids=_visible_ids)
+# The practice page's follow button reads its state with the bell's count (no extra query).
+register_follow_page("practices.show", "practice", "practice_id")

@@ -63,10 +63,10 @@ def test_a_failing_count_leaves_the_page_without_a_count(app, monkeypatch):
     _notify(reader.id, 1, actor_id=None)
     user_client = _signed_in(app, reader)
 
-    def unavailable(_user_id):
+    def unavailable(_user_id, _target):
         raise OperationalError("SELECT", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(services, "unread_count", unavailable)
+    monkeypatch.setattr(services, "unread_count_and_following", unavailable)
     response = user_client.get("/")
     assert response.status_code == 200
     assert "notification-bell__count" not in _bell(response.get_data(as_text=True))
@@ -184,6 +184,27 @@ def test_following_a_practice_from_its_page(app, client):
     )
     assert response.status_code == 303 and response.headers["Location"] == url
     assert not services.is_following(reader.id, "practice", practice.id)
+
+
+def test_the_follow_state_comes_with_the_bells_count_in_one_query(app, count_queries):
+    practice = make_practice()
+    url = f"/practices/{practice.id}-{practice.slug}"
+    reader = make_user()
+    _notify(reader.id, 1, actor_id=None)
+    user_client = _signed_in(app, reader)
+    for following in (False, True):
+        if following:
+            services.follow(reader.id, "practice", practice.id)
+        user_client.get(url)
+        with count_queries() as counted:
+            page = user_client.get(url).get_data(as_text=True)
+        assert ('action="/unfollow"' in page) is following
+        assert ('action="/follow"' in page) is not following
+        assert ">1</span>" in _bell(page)
+        about_notifications = [
+            s for s in counted.statements if "FROM notification" in s or "FROM follow" in s
+        ]
+        assert len(about_notifications) == 1, about_notifications
 
 
 def test_what_cannot_be_seen_or_followed_looks_missing(app):
