@@ -20,6 +20,7 @@ from lab.cities.models import Agreement, City
 from lab.core.database import transaction
 from lab.core.types import utcnow
 from lab.demo import practices_world, world
+from lab.demo.discussions import load_discussions
 from lab.extensions import db
 from lab.practices import services as practices
 from lab.practices.models import Practice
@@ -28,8 +29,8 @@ from lab.taxonomy.models import Theme
 
 
 def load_demo() -> dict[str, int]:
-    """Load cities, twin links, the Friendship Agreement, accounts, themes, practices and
-    adoptions; return how many rows of each were added (all in one transaction)."""
+    """Load cities, twin links, the Friendship Agreement, accounts, themes, practices,
+    adoptions and discussions; return how many rows of each were added (all in one transaction)."""
     added = {"cities": 0, "twin links": 0, "agreements": 0, "accounts": 0}
     with transaction():
         by_slug: dict[str, City] = {}
@@ -69,6 +70,7 @@ def load_demo() -> dict[str, int]:
         themes = _load_themes(added)
         _load_practices(by_slug, themes, added)
         _load_adoptions(by_slug, added)
+        load_discussions(by_slug, themes, added)
     return added
 
 
