@@ -74,6 +74,14 @@ def can_view_topic(user: Any, topic: Topic) -> bool:
     return _user_id(user) == topic.author_id or is_staff(user)
 
 
+def shows_hidden_topic_placeholder(user: Any, topic: Topic) -> bool:
+    """Whether this person, who may not read a hidden topic, is told it was hidden (instead of
+    the same 404 as a missing topic, which a deleted one gives)."""
+    return (
+        topic.deleted_at is None and topic.hidden_at is not None and not can_view_topic(user, topic)
+    )
+
+
 def can_create_topic(user: Any) -> bool:
     """Young stakeholders, delegates and coordinators (and admins) open topics."""
     return can_write(user) and user.role in TOPIC_ROLES

@@ -179,19 +179,20 @@ def new_topic() -> Response | tuple[str, int]:
     return render_template("discussion/new.html", form=form), status
 
 
-def _topic_or_404(topic_id: int) -> Topic:
-    topic = services.load_topic(topic_id)
-    if topic is None:
-        abort(404)
-    require(permissions.can_view_topic, current_user, topic, not_found=True)
-    return topic
-
-
 @bp.get("/discussions/<int:topic_id>-<slug>")
 @bp.get("/discussions/<int:topic_id>", defaults={"slug": ""})
 def topic(topic_id: int, slug: str) -> Response | str:
-    """A topic: its opening post and its thread; a wrong slug redirects to the right one."""
-    found = _topic_or_404(topic_id)
+    """A topic: its opening post and its thread; a wrong slug redirects to the right one.
+
+    A topic hidden by a moderator is read by its author and the staff, with the reason; others
+    are told it was hidden, and see neither its title (no redirect to the slug) nor its thread.
+    """
+    found = services.load_topic(topic_id)
+    if found is None:
+        abort(404)
+    if permissions.shows_hidden_topic_placeholder(current_user, found):
+        return render_template("discussion/topic.html", topic=None, hidden_placeholder=True)
+    require(permissions.can_view_topic, current_user, found, not_found=True)
     if slug != services.topic_slug(found.title):
         return redirect(services.topic_path(found), code=301)
     block = thread_block(

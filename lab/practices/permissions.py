@@ -34,6 +34,33 @@ def can_view_practice(user: Any, practice: Practice) -> bool:
     return is_staff(user) or _delegate_city(user) == practice.city_id
 
 
+def can_view_hidden_practice(user: Any, practice: Practice) -> bool:
+    """A practice hidden by a moderator stays whole for its editors (the delegates of its city),
+    its authors, coordinators and admins, who see it with the reason; others see only that it was
+    hidden. Outside the rule of :func:`can_view_practice` (a draft stays with its city) nobody
+    sees it: lists and search leave hidden practices out altogether.
+    """
+    if not can_view_practice(user, practice):
+        return False
+    if practice.hidden_at is None:
+        return True
+    if can_edit_practice(user, practice, ignore_suspension=True):
+        return True
+    user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    return user_id is not None and any(a.user_id == user_id for a in practice.authors)
+
+
+def shows_hidden_placeholder(user: Any, practice: Practice) -> bool:
+    """Whether this person, who may not read a hidden practice, is told it was hidden (a public
+    one) rather than given the same 404 as a missing practice (a draft, a deleted one)."""
+    return (
+        practice.hidden_at is not None
+        and practice.deleted_at is None
+        and practice.status in PUBLIC_STATUSES
+        and not can_view_hidden_practice(user, practice)
+    )
+
+
 def visible_practices(user: Any) -> ColumnElement[bool]:
     """The same rule as :func:`can_view_practice`, for lists, search and counts (live rows)."""
     if is_staff(user):

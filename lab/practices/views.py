@@ -44,6 +44,7 @@ def _register_predicates(state: BlueprintSetupState) -> None:
     """Templates ask the same questions as the views (show a control only to who may use it)."""
     state.app.jinja_env.globals.update(
         can_view_practice=permissions.can_view_practice,
+        can_view_hidden_practice=permissions.can_view_hidden_practice,
         can_edit_practice=permissions.can_edit_practice,
         can_create_practice=permissions.can_create_practice,
         can_validate_practices=permissions.can_validate,
@@ -65,6 +66,26 @@ def _practice_or_404(practice_id: int, include_deleted: bool = False) -> Practic
     if practice is None:
         abort(404)
     require(permissions.can_view_practice, current_user, practice, not_found=True)
+    return practice
+
+
+def _practice_any_state(practice_id: int) -> Practice | None:
+    """The practice with this id, deleted or hidden by a moderator included."""
+    return db.session.scalar(
+        select(Practice)
+        .where(Practice.id == practice_id)
+        .execution_options(include_deleted=True, include_hidden=True)
+    )
+
+
+def _readable_or_404(practice_id: int) -> Practice:
+    """The practice the URL names for reading its page and files, hidden ones included, if the
+    viewer may read it: a hidden practice only for its editors, authors and staff (the page shows
+    others a placeholder, see :func:`show`)."""
+    practice = _practice_any_state(practice_id)
+    if practice is None:
+        abort(404)
+    require(permissions.can_view_hidden_practice, current_user, practice, not_found=True)
     return practice
 
 
@@ -98,7 +119,8 @@ def _render_show(
         .where(Attachment.practice_id == practice.id)
         .order_by(Attachment.created_at, Attachment.id)
     ).all()
-    if attachment_form is None and permissions.can_edit_practice(current_user, practice):
+    may_edit = permissions.can_edit_practice(current_user, practice) and not practice.is_hidden
+    if attachment_form is None and may_edit:
         attachment_form = AttachmentForm(formdata=None)
     return (
         render_template(
@@ -115,8 +137,17 @@ def _render_show(
 @bp.get("/<int:practice_id>-<slug>")
 @bp.get("/<int:practice_id>", defaults={"slug": ""})
 def show(practice_id: int, slug: str) -> Response | tuple[str, int]:
-    """A practice, at its stable address; an old or missing slug redirects to the right one."""
-    practice = _practice_or_404(practice_id, include_deleted=True)
+    """A practice, at its stable address; an old or missing slug redirects to the right one.
+
+    A published practice hidden by a moderator shows others only that it was hidden (no title:
+    its content may be the problem, so no redirect to its slug either); a hidden draft stays a 404.
+    """
+    practice = _practice_any_state(practice_id)
+    if practice is None:
+        abort(404)
+    if permissions.shows_hidden_placeholder(current_user, practice):
+        return render_template("practices/show.html", practice=None, hidden_placeholder=True), 200
+    require(permissions.can_view_hidden_practice, current_user, practice, not_found=True)
     if slug != practice.slug:
         return redirect(_show_url(practice), code=301)
     return _render_show(practice)
@@ -393,7 +424,7 @@ def _attachment_or_404(practice: Practice, attachment_id: int) -> Attachment:
 @bp.get("/<int:practice_id>/attachments/<int:attachment_id>")
 def attachment(practice_id: int, attachment_id: int) -> Response:
     """Download an attachment; who may see the practice is checked again on every request."""
-    practice = _practice_or_404(practice_id, include_deleted=True)
+    practice = _readable_or_404(practice_id)
     return storage.send_stored_file(
         _attachment_or_404(practice, attachment_id).file, as_attachment=True
     )
@@ -403,7 +434,7 @@ def attachment(practice_id: int, attachment_id: int) -> Response:
 @bp.get("/<int:practice_id>/cover/<variant>")
 def cover(practice_id: int, variant: str | None) -> Response:
     """The cover image, shown in pages; checked like the practice on every request."""
-    practice = _practice_or_404(practice_id, include_deleted=True)
+    practice = _readable_or_404(practice_id)
     if practice.cover is None or (variant is not None and variant not in storage.VARIANT_SIZES):
         abort(404)
     return storage.send_stored_file(practice.cover, variant, as_attachment=False)
