@@ -20,18 +20,21 @@ from lab.discussion import services as discussion
 from lab.discussion.blocks import request_page, request_reply_to, thread_block
 from lab.extensions import db
 from lab.practices.models import Practice
-from lab.practices.permissions import PUBLIC_STATUSES, can_view_practice
+from lab.practices.permissions import PUBLIC_STATUSES, can_view_hidden_practice
 from lab.practices.sections import practice_page_sections
 from lab.practices.services import practice_path
 
 
 def _practice(practice_id: int) -> Practice | None:
-    return db.session.get(Practice, practice_id, execution_options={"include_deleted": True})
+    return db.session.get(
+        Practice, practice_id, execution_options={"include_deleted": True, "include_hidden": True}
+    )
 
 
 def _can_view(user: Any, practice_id: int) -> bool:
     practice = _practice(practice_id)
-    return practice is not None and can_view_practice(user, practice)
+    # A hidden practice's thread stays readable for those who still see the practice whole.
+    return practice is not None and can_view_hidden_practice(user, practice)
 
 
 def _can_comment(user: Any, practice_id: int) -> bool:

@@ -16,9 +16,11 @@ from wtforms import SearchField, SelectField
 
 from lab.core.forms import options
 from lab.core.languages import country_name
-from lab.practices import discussion_hooks  # noqa: F401  (practices own threads)
-from lab.practices import notification_hooks  # noqa: F401  (registers practices as targets)
-from lab.practices import queries
+from lab.practices import (
+    discussion_hooks,  # noqa: F401  (practices own threads)
+    notification_hooks,  # noqa: F401  (registers practices as targets)
+    queries,
+)
 from lab.practices import services as practice_services
 from lab.practices.facets import FACETS, STATUS_LABELS, facet_label
 from lab.practices.models import Practice

@@ -132,3 +132,17 @@ def test_a_restored_practice_is_public_again(app, hidden):
     moderation.restore(hidden["coordinator"], "practice", practice.id, "")
     page = _client(app).get(_page(practice)).get_data(as_text=True)
     assert TITLE in page and PLACEHOLDER not in page and "Hidden by a moderator" not in page
+
+
+def test_a_hidden_practices_thread_stays_open_to_its_editors_and_closed_to_others(app):
+    from lab.discussion import owners
+    from lab.moderation import services as moderation
+    from tests.factories import make_practice, make_user
+
+    author = make_user("delegate")
+    practice = make_practice(author)
+    moderation.hide(make_user("coordinator"), "practice", practice.id, "Personal data in the text")
+    can_view = owners.owner("practice").can_view
+    assert can_view(author, practice.id)
+    assert not can_view(None, practice.id)
+    assert not can_view(make_user("delegate"), practice.id)
