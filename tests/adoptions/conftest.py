@@ -15,7 +15,7 @@ from lab.adoptions.models import Adoption, AdoptionUpdate
 from lab.cities.models import City
 from lab.extensions import db
 from lab.practices.models import Practice
-from tests.core.conftest import own_app, restore_limiter  # noqa: F401 - apps of a test's own
+from tests.core.conftest import fresh_app, own_app, restore_limiter  # noqa: F401 - apps of their own
 from tests.factories import make_city, make_practice, make_user
 
 

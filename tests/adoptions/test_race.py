@@ -8,13 +8,10 @@ and connection), so the per-test rollback does not apply.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from lab.adoptions import services
 from lab.adoptions.models import Adoption
@@ -27,37 +24,10 @@ from tests.factories import make_city, make_practice, make_user
 pytestmark = pytest.mark.own_app
 
 
-def _admin_engine(url):
-    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-
-
 @pytest.fixture
-def race_app(own_app, database_url, tmp_path) -> Iterator[Flask]:
-    """The app on a fresh, migrated database: a SQLite file, or a PostgreSQL database of its own."""
-    url = make_url(database_url)
-    on_postgresql = url.get_backend_name() == "postgresql"
-    if on_postgresql:
-        url = url.set(database=f"{url.database}_race")
-        admin = _admin_engine(url)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-        admin.dispose()
-        app = own_app(url.render_as_string(hide_password=False))
-    else:
-        app = own_app(f"sqlite:///{tmp_path / 'race.sqlite3'}")
-    with app.app_context():
-        upgrade()
-    app.config["ON_POSTGRESQL"] = on_postgresql
-    yield app
-    if on_postgresql:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        admin = _admin_engine(url)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        admin.dispose()
+def race_app(fresh_app) -> Flask:
+    """The app on a fresh, migrated database of its own (a SQLite file or a PostgreSQL database)."""
+    return fresh_app("race")
 
 
 def test_two_racing_records_make_one_row_and_the_second_is_told(race_app, monkeypatch):

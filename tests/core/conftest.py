@@ -139,3 +139,54 @@ def assert_site_error_page(response: Any, status: int, title: str) -> PageParser
     assert f"Error {status}" in page.text
     assert_security_headers(response)
     return page
+
+
+@pytest.fixture
+def fresh_app(
+    own_app: Callable[..., Flask], database_url: str, tmp_path: Any
+) -> Iterator[Callable[..., Flask]]:
+    """``fresh_app(name, **config)``: an app on a new, migrated database of its own.
+
+    For tests that need real commits from several threads (races): a SQLite file in the test's
+    folder, or a PostgreSQL database ``<test database>_<name>`` created now and dropped afterwards.
+    ``app.config["ON_POSTGRESQL"]`` says which.
+    """
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    created: list[Any] = []
+
+    def admin_engine(url: Any) -> Any:
+        return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def build(name: str, **overrides: Any) -> Flask:
+        url = make_url(database_url)
+        on_postgresql = url.get_backend_name() == "postgresql"
+        if on_postgresql:
+            url = url.set(database=f"{url.database}_{name}")
+            engine = admin_engine(url)
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+            engine.dispose()
+            application = own_app(url.render_as_string(hide_password=False), **overrides)
+            created.append((application, url))
+        else:
+            application = own_app(f"sqlite:///{tmp_path / (name + '.sqlite3')}", **overrides)
+        with application.app_context():
+            upgrade()
+        application.config["ON_POSTGRESQL"] = on_postgresql
+        return application
+
+    try:
+        yield build
+    finally:
+        for application, url in created:
+            with application.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            engine = admin_engine(url)
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            engine.dispose()

@@ -8,19 +8,16 @@ and connection), so the per-test rollback does not apply.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from lab.auth.models import User
 from lab.discussion import services
 from lab.discussion.models import Comment, Thread
 from lab.extensions import db
-from tests.core.conftest import own_app, restore_limiter  # noqa: F401 - apps of a test's own
+from tests.core.conftest import fresh_app, own_app, restore_limiter  # noqa: F401 - apps of their own
 from tests.discussion.world import key, make_topic
 from tests.factories import make_user
 
@@ -28,38 +25,13 @@ pytestmark = pytest.mark.own_app
 RACERS = 20
 
 
-def _admin_engine(url):
-    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-
-
 @pytest.fixture
-def race_app(own_app, database_url, tmp_path) -> Iterator[Flask]:  # noqa: F811
-    """The app on a fresh, migrated database, with a connection for each racer."""
-    url = make_url(database_url)
-    on_postgresql = url.get_backend_name() == "postgresql"
-    pool = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": RACERS + 2, "max_overflow": 5}}
-    if on_postgresql:
-        url = url.set(database=f"{url.database}_comment_race")
-        admin = _admin_engine(url)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-        admin.dispose()
-        app = own_app(url.render_as_string(hide_password=False), **pool)
-    else:
-        app = own_app(f"sqlite:///{tmp_path / 'race.sqlite3'}")
-    with app.app_context():
-        upgrade()
-    app.config["ON_POSTGRESQL"] = on_postgresql
-    yield app
-    if on_postgresql:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        admin = _admin_engine(url)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        admin.dispose()
+def race_app(fresh_app) -> Flask:  # noqa: F811 - the fixture imported above
+    """The app on a fresh, migrated database of its own, with a connection for each racer."""
+    return fresh_app(
+        "comment_race",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS + 2, "max_overflow": 5},
+    )
 
 
 def test_twenty_posts_of_the_same_form_make_one_comment(race_app, monkeypatch):

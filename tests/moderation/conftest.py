@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.conftest import own_app, restore_limiter  # noqa: F401 - apps of a test's own
+from tests.core.conftest import fresh_app, own_app, restore_limiter  # noqa: F401 - apps of their own
 from tests.factories import make_city, make_practice, make_user
 
 
