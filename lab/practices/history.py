@@ -65,9 +65,17 @@ def changed_labels(revision: PracticeRevision) -> list[str]:
 
 
 def note_text(revision: PracticeRevision) -> str:
-    """A revision's note; a status move is noted by its status, shown by its label."""
+    """A revision's note, in the reader's language: notes are stored as codes ("created",
+    "restored:3", or the status a move went to); any other text is shown as it was written."""
     note = revision.note or ""
-    return str(STATUS_LABELS[note]) if note in STATUS_LABELS else note
+    if note in STATUS_LABELS:
+        return str(STATUS_LABELS[note])
+    if note == "created":
+        return _("Created")
+    kind, _sep, number = note.partition(":")
+    if kind == "restored" and number.isdigit():
+        return _("Restored revision %(n)d", n=int(number))
+    return note
 
 
 def _position(name: str) -> int:

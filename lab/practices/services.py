@@ -193,7 +193,12 @@ def _apply(practice: Practice, data: PracticeInput, actor: User) -> None:
 
 
 def _revise(
-    practice: Practice, actor: User | None, before: dict[str, Any] | None, note: str = ""
+    practice: Practice,
+    actor: User | None,
+    before: dict[str, Any] | None,
+    note: str = "",
+    # ``note`` is a code ("created", "restored:3", a status) that the history page words in the
+    # reader's language (lab.practices.history.note_text), never text in the saver's language.
 ) -> None:
     """Write a revision of the practice's current state, naming what changed."""
     db.session.flush()
@@ -305,7 +310,7 @@ def create_practice(actor: User, data: PracticeInput) -> Practice:
         db.session.add(practice)
         _apply(practice, data, actor)
         db.session.flush()
-        _revise(practice, actor, None, _("Created"))
+        _revise(practice, actor, None, "created")
         reindex(practice)
     return practice
 
@@ -425,7 +430,7 @@ def restore_revision(actor: User, practice: Practice, number: int, version: int)
         with transaction():
             before = snapshot(practice)
             _apply(practice, data, actor)
-            _revise(practice, actor, before, _("Restored revision %(n)d", n=number))
+            _revise(practice, actor, before, f"restored:{number}")
             reindex(practice)
     except StaleDataError:
         raise ConflictError(

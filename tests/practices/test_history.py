@@ -366,3 +366,18 @@ def test_history_pages_run_the_same_queries_for_3_or_60_revisions(app, count_que
     many = counts()
     assert few == many
     assert max(many) <= 10
+
+
+def test_revision_notes_are_worded_in_the_readers_language(client):
+    practice = make_practice(status="draft")
+    stored = db.session.scalar(
+        select(PracticeRevision.note).where(
+            PracticeRevision.practice_id == practice.id, PracticeRevision.number == 1
+        )
+    )
+    assert stored == "created"  # a code, not English text
+    with client.application.test_request_context(headers={"Cookie": "lab_lang=it"}):
+        revision = db.session.scalar(
+            select(PracticeRevision).where(PracticeRevision.practice_id == practice.id)
+        )
+        assert history.note_text(revision) == "Creata"
