@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.core.templating import init_templating
     from lab.demo import cli as demo_cli
     from lab.discussion import views as discussion_views
+    from lab.events import views as events_views
     from lab.extensions import csrf, db, limiter, migrate
     from lab.home import views as home_views
     from lab.moderation import views as moderation_views
@@ -40,6 +41,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lab.practices import views as practices_views
     from lab.search import cli as search_cli
     from lab.search import views as search_views
+    from lab.workspaces import document_views as workspace_document_views
+    from lab.workspaces import task_views as workspace_task_views
+    from lab.workspaces import views as workspaces_views
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
@@ -72,6 +76,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(discussion_views.bp)
     app.register_blueprint(moderation_views.bp)
     app.register_blueprint(notifications_views.bp)
+    app.register_blueprint(workspaces_views.bp)
+    app.register_blueprint(workspace_task_views.bp)
+    app.register_blueprint(workspace_document_views.bp)
+    app.register_blueprint(events_views.bp)
     app.cli.add_command(cities_cli.cities_group)
     app.cli.add_command(demo_cli.demo_group)
     app.cli.add_command(search_cli.search_group)

@@ -1,0 +1,41 @@
+"""Loading a workspace for a request: 404 unless the user may see it, and the coordinator's
+opening of a members-only workspace written to the moderation log.
+
+Every workspace view starts here, so the visibility rule and the logging live in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, g
+
+from lab.extensions import db
+from lab.moderation import services as moderation
+from lab.workspaces.models import Workspace
+from lab.workspaces.permissions import can_view_workspace, is_staff_reading
+
+
+def load_workspace(workspace_id: int, user: Any) -> Workspace:
+    """The workspace, or 404 when it is missing, deleted, or members-only and not for this user.
+
+    A coordinator opening a members-only workspace they are not a member of is logged once per
+    request (the log is its own small transaction, written even if the request only reads).
+    """
+    workspace = db.session.get(Workspace, workspace_id)
+    if workspace is None or not can_view_workspace(user, workspace):
+        abort(404)
+    if is_staff_reading(user, workspace):
+        logged: set[int] = g.setdefault("workspace_access_logged", set())
+        if workspace.id not in logged:
+            logged.add(workspace.id)
+            moderation.log_staff_access(user, "workspace", workspace.id)
+    return workspace
+
+
+def load_child(model: type[Any], object_id: int, workspace: Workspace) -> Any:
+    """A task, milestone or document of this workspace, or 404 (never one of another workspace)."""
+    item = db.session.get(model, object_id)
+    if item is None or item.workspace_id != workspace.id:
+        abort(404)
+    return item

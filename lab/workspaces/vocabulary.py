@@ -1,0 +1,40 @@
+"""The fixed words of workspaces: stored as codes, worded for people in the templates."""
+
+from __future__ import annotations
+
+STATUSES = ("proposed", "active", "completed", "archived")
+# proposed -> active -> completed; any of them -> archived (and back to where it was by a lead).
+VISIBILITIES = ("public", "members")
+ROLES = ("lead", "member")
+TASK_STATUSES = ("todo", "doing", "done")
+JOIN_REQUEST_STATES = ("pending", "accepted", "declined")
+# What the activity feed records; each verb has a sentence in templates/workspaces/_activity.html.
+VERBS = (
+    "workspace_created",
+    "workspace_edited",
+    "status_changed",
+    "member_joined",
+    "member_left",
+    "member_removed",
+    "role_changed",
+    "city_added",
+    "city_removed",
+    "practice_linked",
+    "practice_unlinked",
+    "task_created",
+    "task_edited",
+    "task_moved",
+    "task_assigned",
+    "task_deleted",
+    "milestone_created",
+    "milestone_edited",
+    "milestone_reached",
+    "document_uploaded",
+    "document_version_uploaded",
+    "document_deleted",
+)
+
+
+def check_in(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's SQL: the column holds one of the codes."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
