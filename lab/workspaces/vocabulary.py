@@ -38,3 +38,29 @@ VERBS = (
 def check_in(column: str, values: tuple[str, ...]) -> str:
     """A CHECK constraint's SQL: the column holds one of the codes."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def status_labels() -> dict[str, str]:
+    """The workspace statuses in the reader's language."""
+    from flask_babel import gettext as _
+
+    return {
+        "proposed": _("Proposed"),
+        "active": _("Active"),
+        "completed": _("Completed"),
+        "archived": _("Archived"),
+    }
+
+
+def task_status_labels() -> dict[str, str]:
+    """The task statuses (board columns) in the reader's language."""
+    from flask_babel import gettext as _
+
+    return {"todo": _("To do"), "doing": _("Doing"), "done": _("Done")}
+
+
+def role_labels() -> dict[str, str]:
+    """The member roles in the reader's language."""
+    from flask_babel import gettext as _
+
+    return {"lead": _("Lead"), "member": _("Member")}
