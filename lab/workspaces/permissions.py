@@ -121,3 +121,14 @@ def can_ask_to_join(user: Any, workspace: Workspace) -> bool:
 def any_workspace() -> ColumnElement[bool]:
     """A condition that holds for every row (staff listings)."""
     return true()
+
+
+def search_scope(workspace: Workspace) -> tuple[str, int | None] | None:
+    """How the workspace and everything in it (tasks, thread) are indexed for search:
+    ("public", None) for a public one, ("members", workspace id) for a members-only one (found
+    only by its members, see lab.search.viewer.workspace_sources), None for a deleted one."""
+    if workspace.deleted_at is not None:
+        return None
+    if workspace.visibility == "public":
+        return ("public", None)
+    return ("members", workspace.id)
