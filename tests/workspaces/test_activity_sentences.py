@@ -7,7 +7,6 @@ from typing import Any
 from flask import Flask, render_template_string
 
 from lab.core.database import transaction
-from lab.extensions import db
 from lab.workspaces import activity
 from lab.workspaces.vocabulary import VERBS
 from tests.factories import make_user
