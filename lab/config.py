@@ -36,7 +36,26 @@ class Config:
     # too large for any upload gets the 413 page.
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     UPLOAD_FOLDER: str | None = None  # default <instance>/uploads; relative: under instance/
-    STORAGE_BACKEND = "local"  # the FileStore in lab/storage/backends.py (object storage later)
+    UPLOAD_FOLDER_SHARED = False  # True: UPLOAD_FOLDER is a mount every instance shares (NFS...)
+    # Where uploads live (lab/storage/backends.py): "local", a folder on this machine, or "s3", an
+    # S3-compatible object store that every instance shares (decision 0015). For "s3": the bucket
+    # (required, it must exist), the endpoint of a store other than AWS (MinIO, Ceph...), the
+    # region, and credentials (else boto3's usual AWS_* variables, ~/.aws or an instance role).
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_KEY_PREFIX = ""  # e.g. "uploads/", to share a bucket with something else
+    S3_ADDRESSING_STYLE = "auto"  # "path" for most self-hosted stores
+    S3_CONNECT_TIMEOUT_S = 5
+    S3_READ_TIMEOUT_S = 30
+
+    # How many identical instances of the app serve the site behind a load balancer. With more
+    # than one, production refuses settings that keep state in one process or on one disk
+    # (per-process rate limits, a local upload folder that is not declared shared).
+    INSTANCE_COUNT = 1
 
     # Languages of the interface: English first, then the member cities' languages.
     LANGUAGES = ["en", "it", "fr", "pt", "ro", "de", "es", "fi"]
@@ -60,8 +79,12 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-    # Rate limiting: per-process memory by default; set a Redis URI when running several workers.
+    # Rate limiting: per-process memory by default; with several workers or instances, a Redis URI
+    # (redis://host:6379/0) so that every process counts the same sign-in attempts (decision 0015).
+    # If Redis stops answering, each process falls back to counting in memory until it is back.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "lab"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per 15 minutes"

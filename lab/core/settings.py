@@ -56,10 +56,42 @@ def check_production(config: Mapping[str, Any]) -> None:
         problems.append("debug must be off (unset LAB_DEBUG / FLASK_DEBUG)")
     if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
         problems.append("session and remember cookies must be Secure")
+    problems += _several_instance_problems(config)
     if problems:
         raise UnsafeConfigurationError(
             "Refusing to start in production: " + "; ".join(problems) + "."
         )
+
+
+def _several_instance_problems(config: Mapping[str, Any]) -> list[str]:
+    """What keeps state in one process or on one disk, or cannot work at all (decision 0015)."""
+    problems = []
+    backend = config.get("STORAGE_BACKEND", "local")
+    if backend == "s3" and not config.get("S3_BUCKET"):
+        problems.append(
+            "LAB_STORAGE_BACKEND is s3 but LAB_S3_BUCKET (the bucket's name) is not set"
+        )
+    try:
+        instances = int(config.get("INSTANCE_COUNT") or 1)
+    except (TypeError, ValueError):
+        instances = 0
+    if instances < 1:
+        problems.append("LAB_INSTANCE_COUNT must be a whole number, 1 or more")
+    if instances > 1:
+        storage_uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        if storage_uri.startswith("memory://"):
+            problems.append(
+                f"LAB_INSTANCE_COUNT is {instances}, so rate limits must be counted in a store the"
+                " instances share: set LAB_RATELIMIT_STORAGE_URI to a Redis URI"
+                " (redis://host:6379/0), not memory://"
+            )
+        if backend == "local" and not config.get("UPLOAD_FOLDER_SHARED"):
+            problems.append(
+                f"LAB_INSTANCE_COUNT is {instances}, so uploads must be stored where every instance"
+                " finds them: set LAB_STORAGE_BACKEND=s3, or LAB_UPLOAD_FOLDER to a shared mount and"
+                " LAB_UPLOAD_FOLDER_SHARED=true"
+            )
+    return problems
 
 
 def _development_secret_key(instance_path: Path) -> str:

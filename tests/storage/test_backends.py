@@ -128,7 +128,7 @@ def test_an_upload_folder_inside_static_is_refused(
 def test_an_unknown_backend_is_a_clear_configuration_error(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(app.config, "STORAGE_BACKEND", "s3")
+    monkeypatch.setitem(app.config, "STORAGE_BACKEND", "ftp")
 
-    with pytest.raises(RuntimeError, match="unknown STORAGE_BACKEND 's3'"):
+    with pytest.raises(RuntimeError, match="unknown STORAGE_BACKEND 'ftp'"):
         current_store()

@@ -1,0 +1,1 @@
+"""Running as several instances: shared uploads, shared throttles, background work from anywhere."""
