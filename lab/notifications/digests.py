@@ -5,6 +5,13 @@ day, and each notification is mailed at most once. Every user is one transaction
 outbox copy), ``digested_at`` on what it lists and ``last_sent_on`` commit together, so running the
 command twice sends nothing the second time, and a crash part-way leaves every user either fully
 done or untouched. (Only an SMTP delivery that succeeds just before a failed commit could repeat.)
+
+Safe from any instance, at the same time (decision 0015): the day is *claimed* before the mail is
+written, by one conditional ``UPDATE digest_setting SET last_sent_on = today WHERE user_id = ? AND
+(last_sent_on IS NULL OR last_sent_on < today)``. Of two runs racing for one user, the database
+lets exactly one update the row: on PostgreSQL the other waits for the row lock (taken already by
+``SELECT ... FOR UPDATE``), then finds the day used and stops; on SQLite writers are serialised
+(``BEGIN IMMEDIATE``). The loser sends nothing, and nothing of its transaction is kept.
 """
 
 from __future__ import annotations
@@ -13,13 +20,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urljoin
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from lab.auth.mail_language import in_language
 from lab.auth.models import User
@@ -146,14 +153,33 @@ def send_digest(user_id: int, now: datetime) -> bool:
         # send_mail cannot set headers; with that ability, add "List-Unsubscribe: <link>" and
         # "List-Unsubscribe-Post: List-Unsubscribe=One-Click" (RFC 8058) pointing at the same
         # link, with the unsubscribe POST exempted from CSRF (the token is the proof).
+        if not _claim_day(setting, today):
+            return False  # another instance's run claimed today first
         send_mail(user.email, subject, body, secrets=[unsubscribe_link])
         db.session.execute(
             update(Notification)
             .where(Notification.id.in_([item.id for item in items]))
             .values(digested_at=now)
         )
-        setting.last_sent_on = today
         return True
+
+
+def _claim_day(setting: DigestSetting, today: date) -> bool:
+    """Mark today's digest as sent unless it already is; True if this transaction claimed it.
+
+    One conditional UPDATE, so the check and the mark cannot be separated by another run.
+    """
+    result = db.session.execute(
+        update(DigestSetting)
+        .where(
+            DigestSetting.user_id == setting.user_id,
+            or_(DigestSetting.last_sent_on.is_(None), DigestSetting.last_sent_on < today),
+        )
+        .values(last_sent_on=today)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(setting, ["last_sent_on"])  # the row changed behind the ORM's back
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def _absolute(url: str) -> str:
