@@ -182,7 +182,7 @@ def test_editing_the_status_moves_the_card_and_writes_the_move(client, world):
 
 
 def test_deleting_a_task_closes_the_gap_and_takes_it_out_of_search(client, world):
-    first, second, third = (task_of(world, title) for title in ("Alpha", "Beta", "Gamma"))
+    _first, second, third = (task_of(world, title) for title in ("Alpha", "Beta", "Gamma"))
     assert db.session.scalar(
         select(SearchDocument).where(
             SearchDocument.kind == "task", SearchDocument.object_id == second.id
