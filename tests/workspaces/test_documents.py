@@ -348,3 +348,28 @@ def test_an_archived_workspace_keeps_its_documents_readable_but_closed_to_upload
     )
     assert upload(client, workspace, PDF, "b.pdf").status_code == 403
     assert count(Document) == 1
+
+
+def _listing_queries(app: Any, count_queries: Any, n: int) -> int:
+    lead = make_user("delegate")
+    people = [lead, *(make_user("delegate") for _ in range(3))]
+    workspace = make_workspace(lead, visibility="members")
+    for person in people[1:]:
+        add_member(workspace, person)
+    for i in range(n):
+        document = documents.upload_document(
+            people[i % 4], workspace, documents.Upload(BytesIO(PDF), f"d{i}.pdf"), f"Doc {i}"
+        )
+        documents.upload_version(
+            people[(i + 1) % 4], workspace, document, documents.Upload(BytesIO(PDF), "v2.pdf")
+        )
+    client = signed_in(app, lead)
+    client.get(f"/workspaces/{workspace.id}/documents")
+    with count_queries() as counted:
+        page = client.get(f"/workspaces/{workspace.id}/documents").get_data(as_text=True)
+    assert page.count("Download version 2") == n
+    return counted.n
+
+
+def test_the_list_of_documents_costs_the_same_queries_for_2_or_30(app, count_queries):
+    assert _listing_queries(app, count_queries, 2) == _listing_queries(app, count_queries, 30)
