@@ -113,6 +113,10 @@ def init_database(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        if app.config.get("COUNT_QUERIES"):
+            from lab.core.query_count import init_query_count
+
+            init_query_count(app, engine)  # the benchmark's opt-in X-Query-Count header
 
 
 # Objects that only migrations create (full-text tables, their shadow tables, triggers): the models
