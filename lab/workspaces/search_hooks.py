@@ -3,7 +3,7 @@ belongs to (so that members find members-only documents).
 
 A public workspace and everything in it (tasks, thread comments) is found by everyone; a
 members-only one by its members alone (``visibility="members"``, ``scope_id`` = its id). When the
-visibility changes, :func:`rescope_contents` moves its tasks and comments along in one UPDATE each.
+visibility changes, :func:`rescope_contents` moves its tasks and thread comments along.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from lab.discussion import services as discussion
 from lab.discussion.models import Comment, Thread
 from lab.extensions import db
 from lab.search import kinds, viewer
 from lab.search import services as search
-from lab.search.models import SearchDocument
-from lab.workspaces.models import Task, Workspace, WorkspaceMember
+from lab.workspaces.models import Workspace, WorkspaceMember
 from lab.workspaces.permissions import search_scope
+from lab.workspaces.task_search import reindex_workspace_tasks
 
 
 def _path(workspace: Workspace) -> str:
@@ -55,23 +55,7 @@ def index_workspace(workspace: Workspace) -> None:
 
 def rescope_contents(workspace: Workspace) -> None:
     """Give the workspace's tasks and thread comments its visibility in the index."""
-    scope = search_scope(workspace)
-    tasks = (
-        select(Task.id)
-        .where(Task.workspace_id == workspace.id)
-        .execution_options(include_deleted=True)
-    )
-    task_documents = (SearchDocument.kind == "task") & SearchDocument.object_id.in_(tasks)
-    if scope is None:
-        db.session.execute(delete(SearchDocument).where(task_documents))
-    else:
-        visibility, scope_id = scope
-        db.session.execute(
-            update(SearchDocument)
-            .where(task_documents)
-            .values(visibility=visibility, scope_id=scope_id)
-            .execution_options(synchronize_session=False)
-        )
+    reindex_workspace_tasks(workspace)
     thread = discussion.find_thread("workspace", workspace.id)
     if thread is not None:
         discussion.reindex_thread(thread)

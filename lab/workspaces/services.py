@@ -186,7 +186,7 @@ def update_workspace(
             )
             db.session.flush()
             search_hooks.index_workspace(workspace)
-            if before["visibility"] != workspace.visibility:
+            if changed:  # the tasks' documents carry the title, and all follow the visibility
                 search_hooks.rescope_contents(workspace)
     except StaleDataError:
         raise ConflictError(message) from None
