@@ -72,7 +72,7 @@ def _several_instance_problems(config: Mapping[str, Any]) -> list[str]:
             "LAB_STORAGE_BACKEND is s3 but LAB_S3_BUCKET (the bucket's name) is not set"
         )
     try:
-        instances = int(config.get("INSTANCE_COUNT") or 1)
+        instances = int(config.get("INSTANCE_COUNT", 1))
     except (TypeError, ValueError):
         instances = 0
     if instances < 1:
