@@ -123,9 +123,12 @@ def _clean_task(workspace: Workspace, data: TaskInput) -> tuple[TaskInput, date 
 
 
 def lock_workspace(workspace: Workspace) -> None:
-    """Serialise the changes of a workspace's board (a no-op on SQLite, which is locked already)."""
+    """Serialise the changes of a workspace's board (a no-op on SQLite, which is locked already).
+
+    ``FOR NO KEY UPDATE``: board changes wait for each other, while rows that merely reference the
+    workspace (feed lines, documents: foreign-key checks take ``KEY SHARE``) are not held up."""
     db.session.execute(
-        select(Workspace.id).where(Workspace.id == workspace.id).with_for_update()
+        select(Workspace.id).where(Workspace.id == workspace.id).with_for_update(key_share=True)
     ).all()
 
 
