@@ -307,15 +307,23 @@ def add_member(actor: User, workspace: Workspace, identifier: str, role: str) ->
         raise DomainError(_("This account is deactivated: it cannot join a workspace."), "who")
     with transaction():
         _lock(workspace)
-        if any(m.user_id == user.id for m in _fresh_members(workspace)):
+        members = _fresh_members(workspace)
+        if not any(m.user_id == actor.id and m.is_lead for m in members):
+            raise PermissionDeniedError(_("You no longer lead this workspace."))
+        if any(m.user_id == user.id for m in members):
             raise DomainError(_("%(name)s is already a member.", name=user.display_name), "who")
         member = _join(workspace, actor, user, role)
         _refresh(workspace)
     return member
 
 
-def _member(workspace: Workspace, user_id: int) -> WorkspaceMember:
-    member = next((m for m in _fresh_members(workspace) if m.user_id == user_id), None)
+def _member(workspace: Workspace, user_id: int, lead: User | None = None) -> WorkspaceMember:
+    """The membership of ``user_id`` as it is now (after the lock); with ``lead``, also check
+    that this actor still leads (another lead may have changed their role meanwhile)."""
+    members = _fresh_members(workspace)
+    if lead is not None and not any(m.user_id == lead.id and m.is_lead for m in members):
+        raise PermissionDeniedError(_("You no longer lead this workspace."))
+    member = next((m for m in members if m.user_id == user_id), None)
     if member is None:
         raise NotFoundError(_("This person is not a member of the workspace."))
     return member
@@ -355,7 +363,7 @@ def remove_member(actor: User, workspace: Workspace, user_id: int) -> None:
         raise PermissionDeniedError(_("Only the workspace's leads remove members."))
     with transaction():
         _lock(workspace)
-        member = _member(workspace, user_id)
+        member = _member(workspace, user_id, lead=actor)
         _refuse_last_lead(workspace, member)
         _drop(workspace, actor, member, "member_removed" if user_id != actor.id else "member_left")
         _refresh(workspace)
@@ -369,7 +377,7 @@ def change_role(actor: User, workspace: Workspace, user_id: int, role: str) -> W
         raise DomainError(_("Choose a role from the list."), "role")
     with transaction():
         _lock(workspace)
-        member = _member(workspace, user_id)
+        member = _member(workspace, user_id, lead=actor)
         if member.role == role:
             return member
         if role != "lead":

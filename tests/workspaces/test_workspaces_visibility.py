@@ -26,7 +26,7 @@ from lab.workspaces.models import (
     WorkspacePractice,
 )
 from tests.factories import make_city, make_practice, make_user, sign_in
-from tests.workspaces.conftest import add_member, make_workspace
+from tests.workspaces.conftest import make_workspace
 
 SECRET = "Zanzibar coordination"
 
@@ -204,6 +204,7 @@ def test_members_only_titles_stay_out_of_lists_search_and_city_pages_for_non_mem
             page = client.get(url).get_data(as_text=True)
             assert SECRET not in page, url
     member = _client(app, world.member)
+    assert f'href="/workspaces/{workspace.id}"' in member.get("/workspaces/").get_data(as_text=True)
     assert SECRET in member.get(f"/cities/{qingdao_slug}").get_data(as_text=True)
     assert SECRET in member.get("/search?q=zanzibar").get_data(as_text=True)
     assert "Open exhibition" in _client(app).get(f"/cities/{qingdao_slug}").get_data(as_text=True)
