@@ -47,3 +47,28 @@ def test_every_verb_has_its_own_sentence_and_a_missing_actor_is_someone(app: Fla
     assert html.count("<li") == len(VERBS)
     assert "changed something in the workspace" not in html
     assert html.count("Someone") == len(VERBS)
+
+
+def test_a_reorder_within_a_column_is_not_a_move_from_a_column_to_itself(app: Flask) -> None:
+    lead = make_user("delegate")
+    workspace = make_workspace(lead)
+    with transaction():
+        activity.record(
+            workspace, lead, "task_moved", None,
+            title="Frames", from_status="doing", to_status="doing",
+        )  # fmt: skip
+    html = _render(app, activity.recent(workspace))
+    assert "moved “Frames” within Doing" in html
+    assert "from Doing to Doing" not in html
+
+
+def test_joining_by_oneself_and_being_added_read_differently(app: Flask) -> None:
+    lead = make_user("delegate", display_name="Lena")
+    other = make_user("delegate", display_name="Oleg")
+    workspace = make_workspace(lead)
+    with transaction():
+        activity.record(workspace, lead, "member_joined", lead, name="Lena", role="lead")
+        activity.record(workspace, lead, "member_joined", other, name="Oleg", role="member")
+    html = _render(app, list(reversed(activity.recent(workspace))))
+    assert "Lena</a> joined the workspace" in html
+    assert "Lena</a> added Oleg to the workspace" in html
