@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lab.auth.forms import optional_int
@@ -46,10 +46,10 @@ class EventForm(FlaskForm):
     host_city_id = SelectField(
         _l("Host city"), coerce=optional_int, validators=[Optional()], validate_choice=False
     )
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
     ends_on = DateField(
         _l("Last day"),
-        validators=[DataRequired()],
+        validators=[InputRequired()],
         description=_l("The same as the first day for a one-day event."),
     )
     place = StringField(
