@@ -26,3 +26,30 @@ def load() -> None:
     click.echo("\nDemo accounts (sign in at /signin):")
     for role, email, password in demo_credentials():
         click.echo(f"  {role:18} {email:36} {password}")
+
+
+@demo_group.command("bulk")
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.01, max=10),
+    default=1.0,
+    show_default=True,
+    help="1: 20,000 practices, 300,000 comments...; 0.1 for quick runs, 2 for stress.",
+)
+@click.option("--seed", type=int, default=None, help="The same seed gives the same data.")
+def bulk(scale: float, seed: int | None) -> None:
+    """Fill an EMPTY database with a large, deterministic data set (for benchmarks)."""
+    from lab.demo import bulk as bulk_data
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Refusing to load demo data into a production database.")
+    seed = bulk_data.DEFAULT_SEED if seed is None else seed
+    click.echo(f"Loading the bulk data set at scale {scale:g} (seed {seed})...")
+    bulk_data.load_bulk(scale, seed)
+    click.echo(
+        f"\nEvery generated account's password: {bulk_data.BULK_PASSWORD}"
+        f" (e.g. admin1@{bulk_data.EMAIL_DOMAIN}, young1@{bulk_data.EMAIL_DOMAIN})."
+    )
+    click.echo("Benchmark pages:")
+    for name, path in bulk_data.benchmark_targets().items():
+        click.echo(f"  {name:24} {path}")
