@@ -318,3 +318,59 @@ def test_linked_practice_titles_in_the_feed_follow_the_practice_visibility(app):
     lead_page = _client(app, lead).get(f"/workspaces/{workspace.id}").get_data(as_text=True)
     assert "Half-written convent plan" in lead_page
     assert db.session.get(Practice, draft.id) is not None
+
+
+def test_members_follow_the_workspace_and_hear_of_new_comments(app, world):
+    workspace, _request, _comment = world.spaces["public"]
+    page = _client(app, world.member).get(f"/workspaces/{workspace.id}").get_data(as_text=True)
+    assert "You follow this workspace" in page
+    discussion.comment_on(
+        world.lead, "workspace", workspace.id, "New plans", parent_id=None,
+        submission_key="n" * 24,
+    )  # fmt: skip
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "comment")
+    ).all()
+    assert world.member.id in told
+    assert world.outsider.id not in told
+
+
+def test_flask_search_reindex_puts_workspaces_back_with_their_scope(app, world, runner):
+    private, _request, _comment = world.spaces["members"]
+    public, _r, _c = world.spaces["public"]
+    db.session.execute(SearchDocument.__table__.delete().where(SearchDocument.kind == "workspace"))
+    db.session.commit()
+    result = runner.invoke(args=["search", "reindex", "--kind", "workspace"])
+    assert result.exit_code == 0, result.output
+    rows = dict(
+        db.session.execute(
+            select(SearchDocument.object_id, SearchDocument.visibility).where(
+                SearchDocument.kind == "workspace"
+            )
+        ).all()
+    )
+    assert rows == {public.id: "public", private.id: "members"}
+
+
+def test_a_deleted_workspace_leaves_the_search_with_its_tasks_and_comments(app, world):
+    workspace, _request, comment = world.spaces["public"]
+    task = tasks.create_task(
+        world.member, workspace, tasks.TaskInput(title="Okapi crates", city_id=world.city.id)
+    )
+    services.delete_workspace(world.lead, workspace)
+    kinds = set(db.session.execute(select(SearchDocument.kind, SearchDocument.object_id)).all())
+    assert ("workspace", workspace.id) not in kinds
+    assert ("task", task.id) not in kinds
+    assert ("comment", comment.id) not in kinds
+    assert _client(app, world.lead).get(f"/workspaces/{workspace.id}").status_code == 404
+
+
+def test_the_city_section_takes_one_query(app, world, count_queries):
+    from lab.workspaces.sections import city_workspaces
+
+    assert world.city.name and world.outsider.role  # loaded, as they are on the city page
+    with count_queries() as counted:
+        section = city_workspaces(world.city, world.outsider)
+    assert counted.n == 1, counted.statements
+    assert section is not None
+    assert [w.title for w in section.workspaces] == ["Open exhibition"]
