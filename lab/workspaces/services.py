@@ -227,24 +227,32 @@ def change_status(actor: User, workspace: Workspace, status: str) -> Workspace:
 # Members
 
 
-def find_user(identifier: str) -> User | None:
-    """An active user by e-mail address or exact display name (None if none or ambiguous)."""
+def find_user(identifier: str) -> User:
+    """The user with this e-mail address or exact display name; a clear DomainError when there
+    is nobody, or several people with that name."""
     text = " ".join((identifier or "").split())
-    if not text:
-        return None
-    users = list(
-        db.session.scalars(
-            select(User)
-            .where(
-                or_(
-                    func.lower(User.email) == text.lower(),
-                    User.display_name == text,
-                )
+    users = []
+    if text:
+        users = list(
+            db.session.scalars(
+                select(User)
+                .where(or_(func.lower(User.email) == text.lower(), User.display_name == text))
+                .order_by(User.id)
+                .limit(3)
             )
-            .limit(2)
         )
+    by_email = [u for u in users if u.email.lower() == text.lower()]
+    if by_email:
+        return by_email[0]
+    if len(users) == 1:
+        return users[0]
+    if users:
+        raise DomainError(
+            _("Several people have this name: type their e-mail address instead."), "who"
+        )
+    raise DomainError(
+        _("Nobody with this e-mail address or name has an account. Check the spelling."), "who"
     )
-    return users[0] if len(users) == 1 else None
 
 
 def _usable(user: User) -> bool:
@@ -298,11 +306,6 @@ def add_member(actor: User, workspace: Workspace, identifier: str, role: str) ->
     if role not in ROLES:
         raise DomainError(_("Choose a role from the list."), "role")
     user = find_user(identifier)
-    if user is None:
-        raise DomainError(
-            _("Nobody with this e-mail address or name has an account. Check the spelling."),
-            "who",
-        )
     if not _usable(user):
         raise DomainError(_("This account is deactivated: it cannot join a workspace."), "who")
     with transaction():

@@ -312,3 +312,19 @@ def test_an_archived_workspace_refuses_member_changes_even_to_its_lead(app):
     )
     assert response.status_code == 403
     assert member.id not in _members(workspace)
+
+
+def test_two_people_with_the_same_name_are_told_apart_by_email(app):
+    lead = make_user("delegate", city=make_city())
+    workspace = make_workspace(lead)
+    make_user("young_stakeholder", display_name="Marco Bianchi")
+    second = make_user("young_stakeholder", display_name="Marco Bianchi")
+    client = _client(app, lead)
+    response = client.post(
+        f"/workspaces/{workspace.id}/members", data={"who": "Marco Bianchi", "role": "member"}
+    )
+    assert response.status_code == 400
+    assert "Several people have this name" in response.get_data(as_text=True)
+    assert list(_members(workspace)) == [lead.id]
+    client.post(f"/workspaces/{workspace.id}/members", data={"who": second.email, "role": "member"})
+    assert second.id in _members(workspace)
