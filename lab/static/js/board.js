@@ -112,7 +112,7 @@
     element.type = "button";
     element.className = "button button--small task-move__step " + css;
     element.textContent = label;
-    element.setAttribute("aria-label", label + ": " + title);
+    element.setAttribute("aria-label", label + " (" + title + ")");
     element.addEventListener("click", onClick);
     return element;
   }
