@@ -14,6 +14,10 @@ def notifications_group() -> None:
 
 @notifications_group.command("send-digests")
 def send_digests() -> None:
-    """Send the daily digest to everyone whose local day has moved on (safe to run twice)."""
+    """Send the daily digest to everyone whose local day has moved on.
+
+    Safe to run twice, and from several instances at the same time: each user's day is claimed
+    by one conditional UPDATE, so nobody gets two digests (decision 0015).
+    """
     sent = digests.send_digests()
     click.echo(f"{sent} digest(s) sent")
