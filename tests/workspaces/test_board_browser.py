@@ -16,8 +16,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from lab.auth.models import User
 from lab.extensions import db
-from lab.workspaces.models import Task
+from lab.workspaces.models import Task, Workspace
 from lab.workspaces.task_services import TaskInput, create_task, move_task
 from tests.e2e.conftest import (  # noqa: F401 - the live server's fixtures
     base_url,
@@ -86,8 +87,10 @@ def titles(page: Page, status: str) -> list[str]:
 
 
 def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
-    page_of, board_world, live_app
-):  # noqa: F811
+    page_of,
+    board_world,
+    live_app,  # noqa: F811 - the fixture imported above
+):
     page = page_of(board_world["lead_email"])
     page.goto(f"/workspaces/{board_world['workspace']}/board")
     announcer = page.locator("#board-announcer")
@@ -111,7 +114,7 @@ def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
     )
 
     # Dragged to Done.
-    page.locator("#task-%d" % board_world["tasks"]["Beta"]).drag_to(
+    page.locator(f"#task-{board_world['tasks']['Beta']}").drag_to(
         page.locator("section.board__column[data-status='done']")
     )
     expect(announcer).to_have_text("“Beta” is now in Done, position 1.")
@@ -128,9 +131,6 @@ def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
     # Someone else moves Alpha meanwhile: the next move of Alpha here is refused, said, and the
     # board shows where Alpha is now.
     with live_app.app_context(), live_app.test_request_context("/", method="POST"):
-        from lab.auth.models import User
-        from lab.workspaces.models import Workspace
-
         task = db.session.get(Task, board_world["tasks"]["Alpha"])
         move_task(
             db.session.get(User, board_world["lead"]),
@@ -143,7 +143,7 @@ def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
         db.session.remove()
     page.get_by_role("button", name="Move to the next column (Alpha)").click()
     expect(announcer).to_contain_text("changed this task meanwhile")
-    expect(page.locator("#task-%d" % board_world["tasks"]["Alpha"])).to_have_attribute(
+    expect(page.locator(f"#task-{board_world['tasks']['Alpha']}")).to_have_attribute(
         "data-status", "done"
     )
     assert titles(page, "done") == ["Alpha", "Beta"]
