@@ -19,7 +19,7 @@ from lab.cities import services as cities
 from lab.cities.models import Agreement, City
 from lab.core.database import transaction
 from lab.core.types import utcnow
-from lab.demo import practices_world, world
+from lab.demo import events_world, practices_world, workspaces_world, world
 from lab.demo.discussions import load_discussions
 from lab.extensions import db
 from lab.practices import services as practices
@@ -30,7 +30,8 @@ from lab.taxonomy.models import Theme
 
 def load_demo() -> dict[str, int]:
     """Load cities, twin links, the Friendship Agreement, accounts, themes, practices,
-    adoptions and discussions; return how many rows of each were added (all in one transaction)."""
+    adoptions, discussions, workspaces and the Pavia event; return how many rows of each were
+    added (all in one transaction)."""
     added = {"cities": 0, "twin links": 0, "agreements": 0, "accounts": 0}
     with transaction():
         by_slug: dict[str, City] = {}
@@ -71,6 +72,8 @@ def load_demo() -> dict[str, int]:
         _load_practices(by_slug, themes, added)
         _load_adoptions(by_slug, added)
         load_discussions(by_slug, themes, added)
+        demo_workspaces = workspaces_world.load_workspaces(by_slug, added)
+        events_world.load_events(by_slug, added, demo_workspaces)
     return added
 
 
@@ -78,7 +81,7 @@ def _load_accounts(by_slug: dict[str, City]) -> int:
     """One account per role and a delegate per city that writes practices; existing addresses are
     left alone."""
     existing = set(db.session.scalars(select(User.email)))
-    missing = [account for account in world.ACCOUNTS if str(account["email"]) not in existing]
+    missing = [account for account in _accounts() if str(account["email"]) not in existing]
     hashes = _hash_passwords([world.demo_password(str(account["email"])) for account in missing])
     for account, password_hash in zip(missing, hashes, strict=True):
         city = by_slug[str(account["city"])] if account["city"] else None
@@ -110,11 +113,15 @@ def _hash_passwords(passwords: list[str]) -> list[str]:
         return list(pool.map(hash_one, passwords))
 
 
+def _accounts() -> list[dict[str, str | None]]:
+    """The demo accounts: the world's, and those the workspaces add (Qingdao's delegate)."""
+    return [*world.ACCOUNTS, *workspaces_world.ACCOUNTS]
+
+
 def demo_credentials() -> list[tuple[str, str, str]]:
     """(role, e-mail, password) of every demo account, for the command to print."""
     return [
-        (str(a["role"]), str(a["email"]), world.demo_password(str(a["email"])))
-        for a in world.ACCOUNTS
+        (str(a["role"]), str(a["email"]), world.demo_password(str(a["email"]))) for a in _accounts()
     ]
 
 
