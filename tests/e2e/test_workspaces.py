@@ -1,6 +1,11 @@
 """Workspaces in a real browser.
 
-1. Documents: two members of a workspace upload a document and a new version, download both
+1. The journey: a Perm delegate starts a members-only workspace, adds a Qingdao delegate, both add
+   tasks to a milestone; one task is moved to done on the board with JavaScript and the other by
+   the board's form in a browser without JavaScript; the milestone's progress follows (0 %, 50 %,
+   reached); a document is uploaded and downloaded (bytes checked); the feed tells it all; an
+   outsider finds nothing. axe on every workspace page visited.
+2. Documents: two members of a workspace upload a document and a new version, download both
    (the bytes are checked), see the activity feed; someone outside a members-only workspace finds
    nothing there; axe on the document pages and the feed.
 
@@ -33,6 +38,7 @@ pytestmark = pytest.mark.e2e
 
 NewContext = Callable[..., BrowserContext]
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+MILESTONE_DAY = "2027-06-01"
 PDF_SIGNED = PDF + b"% signed in Perm and in Qingdao\n"
 
 
@@ -254,5 +260,187 @@ def test_members_share_a_document_in_versions_and_outsiders_find_nothing(
     olga.get_by_role("button", name="Remove this document").click()
     expect(flashes(olga)).to_contain_text("The document Loan agreement is removed.")
     expect(olga.locator("main")).to_contain_text("No documents have been uploaded")
+
+    assert_no_axe_violations(found)
+
+
+# --- 2. The journey ------------------------------------------------------------------------------
+
+
+def add_task(page: Page, title: str, city: str, assignee: str, milestone: str) -> None:
+    """Board → Add a task, filled and sent."""
+    tab(page, "Board").click()
+    page.get_by_role("link", name="Add a task").click()
+    form = page.locator("form.task-form")
+    form.get_by_label("Title", exact=True).fill(title)
+    form.get_by_label("Owning city").select_option(label=city)
+    form.get_by_label("Assigned to").select_option(label=assignee)
+    form.get_by_label("Milestone").select_option(label=f"{milestone} ({MILESTONE_DAY})")
+    form.get_by_role("button", name="Add the task").click()
+
+
+def board_column(page: Page, status: str) -> Locator:
+    """The board's column of that status ("todo", "doing", "done")."""
+    return page.locator(f'section.board__column[data-status="{status}"]')
+
+
+def card(page: Page, title: str) -> Locator:
+    return page.locator("li.task-card").filter(has=page.get_by_role("heading", name=title))
+
+
+def progress_of(page: Page, milestone: str) -> Locator:
+    """The progress line of a milestone on the Milestones tab."""
+    tab(page, "Milestones").click()
+    return page.locator("li.timeline__item").filter(has=page.get_by_role("heading", name=milestone))
+
+
+def test_two_cities_run_a_workspace_from_start_to_a_reached_milestone(
+    open_as: Callable[..., Page], make_person: Callable[..., Person], tmp_path: Path,
+    screenshots_dir: Path,
+) -> None:  # fmt: skip
+    olga = make_person("Olga", "delegate", "perm")
+    li = make_person("Li", "delegate", "qingdao")
+    outsider = make_person("Tuula", "delegate", "turku")
+    title = f"Children's art exhibition {uuid.uuid4().hex[:6]}"
+    milestone = "The exhibition opens in Qingdao"
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    # Olga starts a members-only workspace.
+    lead = open_as(olga)
+    lead.goto("/")
+    lead.locator("header nav.site-nav").get_by_role("link", name="Workspaces").click()
+    expect(h1(lead)).to_have_text("Workspaces")
+    found["workspaces"] = axe_violations(lead)
+    lead.get_by_role("link", name="Start a workspace").click()
+    found["new workspace"] = axe_violations(lead)
+    form = lead.locator("form.workspace-form")
+    form.get_by_label("Title", exact=True).fill(title)
+    form.get_by_label("Purpose").fill("Drawings by children of **Perm** travel to Qingdao.")
+    form.get_by_label("Members only: nobody else learns anything of it").check()
+    form.get_by_role("button", name="Start the workspace").click()
+    expect(h1(lead)).to_have_text(title)
+    expect(lead.locator(".workspace-header")).to_contain_text("Members only")
+    workspace_url = lead.url
+    workspace_path = "/" + workspace_url.split("/", 3)[3]
+    found["overview"] = axe_violations(lead)
+
+    # She adds Li, a delegate of Qingdao (Qingdao joins with him).
+    tab(lead, "Members").click()
+    add = lead.locator("form.workspace-add-member")
+    add.get_by_label("E-mail address or full name").fill(li.email)
+    add.get_by_role("button", name="Add").click()
+    members = lead.locator("table.workspace-members tbody tr")
+    expect(members.filter(has_text=li.name)).to_contain_text("Qingdao")
+    found["members"] = axe_violations(lead)
+
+    # A milestone, and Olga's task for Perm.
+    tab(lead, "Milestones").click()
+    lead.get_by_role("link", name="Add a milestone").click()
+    lead.get_by_label("Title", exact=True).fill(milestone)
+    lead.get_by_label("Date", exact=True).fill(MILESTONE_DAY)
+    found["milestone form"] = axe_violations(lead)
+    lead.get_by_role("button", name="Save the milestone").click()
+    add_task(lead, "Frame the drawings", "Perm", olga.name, milestone)
+    found["task form"] = axe_violations(lead)  # (the page after adding)
+
+    # Li signs in, finds the workspace among his own and adds Qingdao's task.
+    partner = open_as(li)
+    partner.goto("/workspaces/")
+    partner.get_by_role("region", name="Your workspaces").get_by_role("link", name=title).click()
+    expect(h1(partner)).to_have_text(title)
+    add_task(partner, "Book the gallery", "Qingdao", li.name, milestone)
+    tab(partner, "Board").click()
+    expect(card(partner, "Frame the drawings")).to_be_visible()
+    expect(board_column(partner, "todo").locator("li.task-card")).to_have_count(2)
+    found["board"] = axe_violations(partner)
+    expect(progress_of(partner, milestone)).to_contain_text("0 of 2 tasks done (0%)")
+    found["milestones"] = axe_violations(partner)
+
+    # Li moves his task to done on the board with JavaScript: the "next column" button, twice,
+    # each move sent by fetch (JSON back), the page never reloaded, the cards put in place.
+    tab(partner, "Board").click()
+    partner.evaluate("window.samePage = true")
+    gallery = card(partner, "Book the gallery")
+    next_column = gallery.get_by_role(
+        "button", name=re.compile(r"^Move to the next column\b.*Book the gallery")
+    )
+    for column in ("doing", "done"):
+        with partner.expect_response(lambda r: r.url.endswith("/move")) as moved:
+            next_column.click()
+        assert moved.value.request.method == "POST"
+        assert moved.value.headers["content-type"].startswith("application/json")
+        expect(gallery).to_have_attribute("data-status", column)
+        expect(board_column(partner, column)).to_contain_text("Book the gallery")
+    assert partner.evaluate("window.samePage") is True
+    expect(partner.locator("#board-announcer")).not_to_be_empty()
+    expect(board_column(partner, "done").locator("li.task-card")).to_have_count(1)
+    expect(card(partner, "Book the gallery")).to_have_attribute("data-status", "done")
+    partner.reload()
+    expect(board_column(partner, "done")).to_contain_text("Book the gallery")
+    expect(progress_of(partner, milestone)).to_contain_text("1 of 2 tasks done (50%)")
+
+    # Olga, in a browser without JavaScript, moves hers with the board's form.
+    plain = open_as(olga, javascript=False)
+    plain.goto(workspace_path)
+    tab(plain, "Board").click()
+    frames = card(plain, "Frame the drawings")
+    frames.get_by_label("Column").select_option(label="Done")
+    frames.get_by_role("button", name="Move", exact=True).click()
+    expect(board_column(plain, "done").locator("li.task-card")).to_have_count(2)
+    expect(board_column(plain, "todo").locator("li.task-card")).to_have_count(0)
+    reached = progress_of(plain, milestone)
+    expect(reached).to_contain_text("2 of 2 tasks done (100%)")
+    expect(reached).to_contain_text("Reached")
+    plain.screenshot(path=str(screenshots_dir / "workspace-milestones.png"), full_page=True)
+
+    # Li uploads the loan agreement; Olga downloads it.
+    agreement = tmp_path / "loan-agreement.pdf"
+    agreement.write_bytes(PDF)
+    tab(partner, "Documents").click()
+    upload_document(partner, "Loan agreement", agreement)
+    expect(flashes(partner)).to_contain_text("The document Loan agreement is uploaded.")
+    lead.goto(workspace_path)
+    tab(lead, "Documents").click()
+    data, name = download_bytes(
+        lead, lead.get_by_role("link", name="Download version 1 of Loan agreement")
+    )
+    assert (data, name) == (PDF, "loan-agreement.pdf")
+    found["documents"] = axe_violations(lead)
+
+    # The feed tells the story, newest first; the overview shows its start.
+    tab(lead, "Activity").click()
+    feed = lead.locator("ol.activity-list > li")
+    expect(feed.nth(0)).to_contain_text(f"{li.name} uploaded the document “Loan agreement”")
+    sentences = feed.all_inner_texts()
+    expected = [
+        f"{li.name} uploaded the document “Loan agreement”",
+        f"Milestone “{milestone}” reached",
+        f"{olga.name} moved “Frame the drawings” from To do to Done",
+        f"{li.name} moved “Book the gallery” from Doing to Done",
+        f"{li.name} moved “Book the gallery” from To do to Doing",
+        f"{li.name} assigned “Book the gallery” to {li.name}",
+        f"{li.name} created the task “Book the gallery”",
+        f"{olga.name} created the task “Frame the drawings”",
+        f"{olga.name} added the milestone “{milestone}”",
+        f"{olga.name} added Qingdao to the workspace",
+        f"{olga.name} added {li.name} to the workspace",
+        f"{olga.name} created the workspace “{title}”",
+    ]
+    positions = []
+    for sentence in expected:
+        where = [i for i, text in enumerate(sentences) if sentence in text]
+        assert where, f"{sentence!r} not in the feed:\n" + "\n".join(sentences)
+        positions.append(where[0])
+    assert positions == sorted(positions), "\n".join(sentences)
+    found["activity"] = axe_violations(lead)
+    lead.screenshot(path=str(screenshots_dir / "workspace-journey-activity.png"), full_page=True)
+
+    # Someone else finds nothing of it.
+    tuula = open_as(outsider)
+    for path in ("", "/board", "/documents", "/activity", "/milestones", "/members"):
+        response = tuula.goto(workspace_path + path)
+        assert response is not None and response.status == 404, path
+    tuula.goto("/workspaces/")
+    expect(tuula.locator("main")).not_to_contain_text(title)
 
     assert_no_axe_violations(found)
