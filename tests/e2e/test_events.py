@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,7 +106,7 @@ def test_a_coordinator_creates_an_event_and_a_delegate_registers_the_delegation(
         delegate.get_by_role("link", name="Add to your calendar (.ics)").click()
     download = info.value
     assert download.suggested_filename.endswith(".ics")
-    calendar = Calendar.from_ical(open(download.path(), "rb").read())
+    calendar = Calendar.from_ical(Path(download.path()).read_bytes())
     entries = list(calendar.walk("VEVENT"))
     assert [str(e["SUMMARY"]) for e in entries] == [
         title,
