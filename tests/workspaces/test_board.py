@@ -13,7 +13,13 @@ from sqlalchemy import select
 from lab.core.errors import ConflictError
 from lab.extensions import db
 from lab.workspaces.models import Activity, Task
-from lab.workspaces.task_services import TaskInput, create_task, move_task
+from lab.workspaces.task_services import (
+    MilestoneInput,
+    TaskInput,
+    create_milestone,
+    create_task,
+    move_task,
+)
 from tests.core.conftest import parse_html
 from tests.factories import make_city, make_user, sign_in
 from tests.workspaces.conftest import add_member, make_workspace
@@ -249,7 +255,7 @@ def test_moving_twice_from_the_same_version_moves_once(world):
     assert db.session.get(Task, task.id).status == "doing"
 
 
-def _bulk_tasks(world, n):
+def _bulk_tasks(world, n, milestone_id=None):
     people = [world.lead.id, world.partner.id, None]
     cities = [world.perm.id, world.qingdao.id]
     for i in range(n):
@@ -264,6 +270,7 @@ def _bulk_tasks(world, n):
                 status=status,
                 position=i // 3,
                 due_on=date.today() + timedelta(days=(i % 20) - 10) if i % 4 else None,
+                milestone_id=milestone_id if i % 2 else None,
             )
         )
     db.session.commit()
@@ -283,11 +290,14 @@ def _bulk_tasks(world, n):
 def test_the_number_of_queries_does_not_grow_with_the_tasks(client, world, count_queries, path):
     sign_in(client, world.partner)
     url = path.format(id=world.workspace.id)
+    milestone = create_milestone(
+        world.lead, world.workspace, MilestoneInput("Opening", "2026-09-01")
+    )
     counts = []
     for n in (5, 300):
         db.session.execute(Task.__table__.delete())
         db.session.commit()
-        _bulk_tasks(world, n)
+        _bulk_tasks(world, n, milestone.id)
         client.get(url)  # warm up (templates compiled)
         with count_queries() as counted:
             response = client.get(url)

@@ -275,3 +275,20 @@ def test_coordinators_read_a_members_only_workspace_but_cannot_change_its_tasks(
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Task, task.id).status == "todo"
+
+
+def test_the_search_reindex_command_rebuilds_the_tasks(runner, world):
+    task_of(world, "Frame the drawings")
+    gone = task_of(world, "Gone")
+    db.session.execute(SearchDocument.__table__.delete())
+    db.session.commit()
+    result = runner.invoke(args=["search", "reindex", "--kind", "task"])
+    assert result.exit_code == 0, result.output
+    assert "task: 2 indexed" in result.output
+    from lab.workspaces.task_services import delete_task
+
+    delete_task(world.lead, world.workspace, gone)
+    kept = db.session.scalars(
+        select(SearchDocument.title).where(SearchDocument.kind == "task")
+    ).all()
+    assert kept == ["Frame the drawings"]
