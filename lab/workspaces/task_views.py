@@ -27,6 +27,7 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lab.core.errors import ConflictError, DomainError
@@ -110,6 +111,15 @@ def board(workspace_id: int) -> tuple[str, int]:
     return _render_board(_readable(workspace_id))
 
 
+def _current(workspace: Workspace, task_id: int) -> Task | None:
+    """The task as saved now (None if it was deleted meanwhile), after a refused change."""
+    return db.session.scalar(
+        select(Task)
+        .where(Task.id == task_id, Task.workspace_id == workspace.id)
+        .execution_options(populate_existing=True)
+    )
+
+
 def _board_state(workspace: Workspace) -> list[dict[str, Any]]:
     return [
         {"id": t.id, "status": t.status, "position": t.position, "version": t.version}
@@ -142,7 +152,7 @@ def move_task(workspace_id: int, task_id: int) -> Response | tuple[Any, int]:
             form.started_from(),
         )
     except ConflictError as error:
-        current = db.session.get(Task, task_id)
+        current = _current(workspace, task_id)
         if _wants_json():
             return jsonify(message=error.message, tasks=_board_state(workspace)), 409
         return _render_board(workspace, 409, {"message": error.message, "task": current})
@@ -417,7 +427,7 @@ def edit_task(workspace_id: int, task_id: int) -> Response | tuple[str, int]:
                 _actor(), workspace, task, _task_input(form), form.started_from()
             )
         except ConflictError as error:
-            current = db.session.get(Task, task_id)
+            current = _current(workspace, task_id)
             if current is None:
                 flash(error.message, "error")
                 return redirect(url_for("workspace_tasks.board", workspace_id=workspace.id), 303)

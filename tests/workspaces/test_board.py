@@ -18,6 +18,7 @@ from lab.workspaces.task_services import (
     TaskInput,
     create_milestone,
     create_task,
+    delete_task,
     move_task,
 )
 from tests.core.conftest import parse_html
@@ -305,3 +306,13 @@ def test_the_number_of_queries_does_not_grow_with_the_tasks(client, world, count
         counts.append(counted.n)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 10, counts
+
+
+def test_moving_a_task_deleted_meanwhile_says_so(client, world):
+    task = add(world, "Gone soon")
+    version = task.version
+    delete_task(world.partner, world.workspace, task)
+    sign_in(client, world.lead)
+    # Its URL is now a 404, like any missing task.
+    response = client.post(move_url(world, task), data={"status": "done", "version": str(version)})
+    assert response.status_code == 404
