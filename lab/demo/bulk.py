@@ -22,6 +22,8 @@ Benchmark landmarks (deterministic; :func:`benchmark_targets` gives their addres
 from __future__ import annotations
 
 import gc
+import itertools
+import json
 import random
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +35,7 @@ from time import perf_counter
 from typing import Any
 
 import click
-from sqlalchemy import Table, func, insert, inspect, select, text
+from sqlalchemy import JSON, Table, func, insert, inspect, select, text
 
 from lab.auth.models import User
 from lab.cities.models import City
@@ -108,11 +110,16 @@ class Plan:
 
 
 class Writer:
-    """Inserts rows in chunks on the session's connection, and tells how long each table took."""
+    """Inserts rows in chunks on the session's connection, and tells how long each table took.
 
-    def __init__(self, chunk: int, quiet: bool = False) -> None:
+    SQLite: ``INSERT`` executemany per chunk. PostgreSQL: one ``COPY ... FROM STDIN`` per table
+    (in the same transaction), several times faster than multi-row INSERTs on a busy server.
+    """
+
+    def __init__(self, chunk: int, dialect: str, quiet: bool = False) -> None:
         self.connection = db.session.connection()
         self.chunk = chunk
+        self.copy = dialect == "postgresql"
         self.quiet = quiet
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
@@ -120,21 +127,52 @@ class Writer:
     def insert(self, table: Table, rows: Iterable[dict[str, Any]], expected: int = 0) -> int:
         """Insert every row (dicts with the same keys); return how many."""
         started = perf_counter()
-        statement = insert(table)
         count = 0
         iterator = iter(rows)
         show = not self.quiet and sys.stdout.isatty() and expected > self.chunk
         bar: Any = click.progressbar(length=expected, label=f"  {table.name}") if show else None
+        chunks = iter(lambda: list(islice(iterator, self.chunk)), [])
         try:
-            while chunk := list(islice(iterator, self.chunk)):
-                self.connection.execute(statement, chunk)
-                count += len(chunk)
-                if bar is not None:
-                    bar.update(len(chunk))
+            if self.copy:
+                count = self._copy(table, chunks, bar)
+            else:
+                statement = insert(table)
+                for chunk in chunks:
+                    self.connection.execute(statement, chunk)
+                    count += len(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
         finally:
             if bar is not None:
                 bar.render_finish()
         self.note(table.name, count, perf_counter() - started)
+        return count
+
+    def _copy(self, table: Table, chunks: Iterator[list[dict[str, Any]]], bar: Any) -> int:
+        """Stream the rows into PostgreSQL's COPY (JSON columns as JSON text)."""
+        first = next(chunks, None)
+        if first is None:
+            return 0
+        columns = list(first[0])
+        as_json = {c.name for c in table.c if isinstance(c.type, JSON)}
+        names = ", ".join(f'"{name}"' for name in columns)
+        driver: Any = self.connection.connection.driver_connection
+        count = 0
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+        ):
+            for chunk in itertools.chain([first], chunks):
+                for row in chunk:
+                    copy.write_row(
+                        [
+                            json.dumps(row[name]) if name in as_json else row[name]
+                            for name in columns
+                        ]
+                    )
+                count += len(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
         return count
 
     def note(self, name: str, count: int, seconds: float) -> None:
@@ -240,7 +278,7 @@ def load_bulk(scale: float, seed: int = DEFAULT_SEED, quiet: bool = False) -> di
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
         db.session.execute(text("PRAGMA cache_size=-262144"))  # 256 MiB: big index builds
-    writer = Writer(chunk=5000 if dialect == "sqlite" else 10000, quiet=quiet)
+    writer = Writer(chunk=5000, dialect=dialect, quiet=quiet)
     started = perf_counter()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small dicts and no cycles: the collector only costs time here
