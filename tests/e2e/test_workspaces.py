@@ -229,6 +229,11 @@ def test_members_share_a_document_in_versions_and_outsiders_find_nothing(
     )
     assert data == PDF_SIGNED
     found["documents (listed)"] = axe_violations(olga)
+    olga.set_viewport_size({"width": 390, "height": 844})
+    overflow = olga.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the documents page scrolls sideways by {overflow}px on a phone"
+    olga.screenshot(path=str(screenshots_dir / "workspace-documents-phone.png"), full_page=True)
+    olga.set_viewport_size({"width": 1280, "height": 720})
     olga.screenshot(path=str(screenshots_dir / "workspace-documents.png"), full_page=True)
 
     # The feed says who did what.

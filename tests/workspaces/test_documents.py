@@ -373,3 +373,20 @@ def _listing_queries(app: Any, count_queries: Any, n: int) -> int:
 
 def test_the_list_of_documents_costs_the_same_queries_for_2_or_30(app, count_queries):
     assert _listing_queries(app, count_queries, 2) == _listing_queries(app, count_queries, 30)
+
+
+def test_a_download_is_named_safely_after_the_uploaded_file(app, team):
+    workspace, lead = team["workspace"], team["lead"]
+    document = documents.upload_document(
+        lead,
+        workspace,
+        documents.Upload(BytesIO(PDF), 'C:\\fakepath\\Выставка "план";.pdf'),
+        "Plan",
+    )
+    got = signed_in(app, team["member"]).get(download_path(workspace, document, 1))
+    disposition = got.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; ")
+    assert "\\" not in disposition and "fakepath" not in disposition
+    assert "filename*=UTF-8''%D0%92%D1%8B%D1%81%D1%82%D0%B0%D0%B2%D0%BA%D0%B0" in disposition
+    fallback = disposition.split('filename="', 1)[1].split('"', 1)[0]
+    assert fallback.endswith(".pdf") and '"' not in fallback and ";" not in fallback
