@@ -147,3 +147,41 @@ def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
         "data-status", "done"
     )
     assert titles(page, "done") == ["Alpha", "Beta"]
+
+
+def test_the_task_pages_pass_axe(page_of, board_world):
+    workspace = board_world["workspace"]
+    task = board_world["tasks"]["Alpha"]
+    page = page_of(board_world["partner_email"])
+    page.goto(f"/workspaces/{workspace}/milestones/new")
+    page.get_by_label("Title", exact=True).fill("Opening")
+    page.get_by_label("Date").fill("2026-09-01")
+    page.get_by_role("button", name="Save the milestone").click()
+    page.goto(f"/workspaces/{workspace}/tasks/{task}/edit")
+    page.get_by_label("Milestone").select_option(label="Opening (2026-09-01)")
+    page.get_by_label("Due date").fill("2020-01-31")
+    page.get_by_role("button", name="Save the task").click()
+    expect(page.get_by_text("Your changes are saved.")).to_be_visible()
+    found = {}
+    for name, path in (
+        ("task", f"/workspaces/{workspace}/tasks/{task}"),
+        ("task form", f"/workspaces/{workspace}/tasks/{task}/edit"),
+        ("new task", f"/workspaces/{workspace}/tasks/new"),
+        ("list", f"/workspaces/{workspace}/tasks?due=overdue"),
+        ("milestones", f"/workspaces/{workspace}/milestones"),
+        ("rollup", f"/workspaces/{workspace}/cities"),
+        ("my tasks", "/workspaces/my-tasks"),
+    ):
+        page.goto(path)
+        found[name] = axe_violations(page)
+    expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
+    page.goto(f"/workspaces/{workspace}/tasks?due=overdue")
+    expect(page.get_by_role("row", name="Alpha")).to_contain_text("Overdue")
+    page.goto(f"/workspaces/{workspace}/tasks/new")
+    page.get_by_label("Title", exact=True).fill("Impossible")
+    page.get_by_label("Due date").evaluate("field => field.type = 'text'")
+    page.get_by_label("Due date").fill("2024-02-30")
+    page.get_by_role("button", name="Add the task").click()
+    expect(page.get_by_text("There is no such day as 2024-02-30")).to_be_visible()
+    found["refused task form"] = axe_violations(page)
+    assert_no_axe_violations(found)
