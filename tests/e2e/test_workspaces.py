@@ -1,13 +1,13 @@
 """Workspaces in a real browser.
 
-1. The journey: a Perm delegate starts a members-only workspace, adds a Qingdao delegate, both add
+1. Documents: two members of a workspace upload a document and a new version, download both
+   (the bytes are checked), see the activity feed; someone outside a members-only workspace finds
+   nothing there; axe on the document pages and the feed.
+2. The journey: a Perm delegate starts a members-only workspace, adds a Qingdao delegate, both add
    tasks to a milestone; one task is moved to done on the board with JavaScript and the other by
    the board's form in a browser without JavaScript; the milestone's progress follows (0 %, 50 %,
    reached); a document is uploaded and downloaded (bytes checked); the feed tells it all; an
    outsider finds nothing. axe on every workspace page visited.
-2. Documents: two members of a workspace upload a document and a new version, download both
-   (the bytes are checked), see the activity feed; someone outside a members-only workspace finds
-   nothing there; axe on the document pages and the feed.
 
 Every test makes its own people (unique names and addresses) on the shared live server and signs
 in itself; each person has a browser context of their own.
