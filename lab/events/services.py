@@ -78,8 +78,13 @@ class DelegationInput:
     note: str = ""
 
 
+def _no_nul(text: str | None) -> str:
+    """The text without NUL characters (PostgreSQL refuses them in text columns)."""
+    return (text or "").replace("\x00", "")
+
+
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return " ".join(_no_nul(text).split())
 
 
 def parse_local_time(text: str | None, field_name: str) -> time | None:
@@ -118,7 +123,7 @@ def _clean_event(data: EventInput) -> tuple[EventInput, City]:
     data.place = _one_line(data.place)
     if len(data.place) > PLACE_MAX:
         raise DomainError(_("Give a place of at most %(n)d characters.", n=PLACE_MAX), "place")
-    data.description = (data.description or "").replace("\r\n", "\n")
+    data.description = _no_nul(data.description).replace("\r\n", "\n")
     if len(data.description) > DESCRIPTION_MAX:
         raise DomainError(
             _("The description is limited to %(n)d characters.", n=DESCRIPTION_MAX), "description"
@@ -341,7 +346,7 @@ def register_delegation(actor: User, event: Event, data: DelegationInput) -> Del
             _("Only delegates of %(city)s can travel with its delegation.", city=city.name),
             "member_ids",
         )
-    note = (data.note or "").strip().replace("\r\n", "\n")
+    note = _no_nul(data.note).strip().replace("\r\n", "\n")
     if len(note) > NOTE_MAX:
         raise DomainError(_("Keep the note to %(n)d characters.", n=NOTE_MAX), "note")
     with transaction():

@@ -128,7 +128,7 @@ def index() -> str:
     """Upcoming events first, then past ones; optionally those a city hosts or takes part in."""
     city = None
     slug = request.args.get("city", "")
-    if slug:
+    if slug and "\x00" not in slug:  # PostgreSQL refuses NUL in text
         city = db.session.scalar(select(City).where(City.slug == slug[:80]))
     lists = queries.event_lists(city)
     cities = db.session.execute(

@@ -284,3 +284,14 @@ def test_linked_workspaces_and_practices_are_shown_only_where_visible(
     sign_in(client, lead)  # a member of the workspace, and an editor of the draft
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert private.title in page and draft.title in page
+
+
+def test_nul_characters_never_reach_the_database(client, coordinator, pavia):
+    sign_in(client, coordinator)
+    response = client.post(
+        "/events/new", data=_form(pavia, title="Sicily\x00 Russian Week", place="Teatro\x00")
+    )
+    assert response.status_code == 303
+    event = db.session.scalar(select(Event).where(Event.title == "Sicily Russian Week"))
+    assert event is not None and event.place == "Teatro"
+    assert client.get("/events/?city=pa%00via").status_code == 200
