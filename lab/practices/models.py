@@ -79,6 +79,11 @@ class Practice(SoftDeleteMixin, TimestampMixin, Model):
                         name="period_in_order"),
         Index("ix_practice_city_status", "city_id", "status"),
         Index("ix_practice_status_published_at", "status", "published_at"),
+        # Migration 0007: lists filter, count, facet and sort practices from this index alone,
+        # never reading (or sorting) the wide Markdown rows; only a page's rows are then read.
+        Index("ix_practice_listing", "status", "deleted_at", "hidden_at", "city_id", "asset_type",
+              "reuse_type", "financing_model", "validated_at", "published_at", "created_at",
+              "updated_at"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)

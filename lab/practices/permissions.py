@@ -72,6 +72,15 @@ def visible_practices(user: Any) -> ColumnElement[bool]:
     return or_(public, Practice.city_id == city)
 
 
+def visibility_key(user: Any) -> tuple[str, int | None]:
+    """Which practices :func:`visible_practices` lets ``user`` see, as a key: users with the same
+    key see the same practices (for caching what is counted over them)."""
+    if is_staff(user):
+        return ("staff", None)
+    city = _delegate_city(user)
+    return ("city", city) if city is not None else ("public", None)
+
+
 def can_create_practice(user: Any) -> bool:
     """Delegates write their own city's practices; coordinators and admins may write any."""
     if not can_write(user):

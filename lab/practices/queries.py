@@ -7,19 +7,20 @@ above practices, so the adoption table is read through the metadata rather than 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from math import ceil
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import (
     ColumnElement,
     Select,
     String,
     Subquery,
     cast,
-    distinct,
     func,
     literal_column,
     select,
@@ -33,7 +34,7 @@ from lab.cities.models import City
 from lab.extensions import db
 from lab.practices.facets import FACETS, STATUSES
 from lab.practices.models import Practice, practice_theme
-from lab.practices.permissions import visible_practices
+from lab.practices.permissions import visibility_key, visible_practices
 from lab.search.services import matching
 from lab.search.text import query_words
 from lab.search.viewer import viewer_for
@@ -293,7 +294,8 @@ def _matched(user: Any, filters: ListFilters) -> Subquery | None:
     """The practices matching the search (with their score), visible to the user, or None."""
     if not filters.searching:
         return None
-    ranked = matching(filters.q, viewer_for(user), kinds=["practice"])
+    # Practices are never members-only documents: no need to look up the user's workspaces.
+    ranked = matching(filters.q, viewer_for(user, with_workspaces=False), kinds=["practice"])
     return ranked.subquery("matched") if ranked is not None else None
 
 
@@ -329,7 +331,9 @@ def facet_counts(
     One ``UNION ALL`` of one grouped query per facet; each leaves out its own facet's filter, so a
     chosen city still shows how many practices the other cities have.
     """
-    count = func.count(distinct(Practice.id)).label("n")
+    # Each row of a branch is one practice (a practice's themes are distinct), so a plain count
+    # is exact, and cheaper than counting distinct ids.
+    count = func.count(Practice.id).label("n")
 
     def branch(facet: str, value: Any) -> AnySelect:
         statement: AnySelect = select(
@@ -340,21 +344,27 @@ def facet_counts(
         return statement
 
     branches = [
+        # Grouped by the text of the id: grouping by the column itself leads SQLite to walk the
+        # city index and read every practice row, not the covering listing index.
         _filtered(branch("city", Practice.city_id), user, filters, matched, "city").group_by(
-            Practice.city_id
+            cast(Practice.city_id, String)
         ),
         _filtered(branch("country", City.country_code), user, filters, matched, "country").group_by(
             City.country_code
         ),
-        _filtered(
-            branch("theme", practice_theme.c.theme_id).join(
-                practice_theme, practice_theme.c.practice_id == Practice.id
-            ),
-            user,
-            filters,
-            matched,
-            "theme",
-        ).group_by(practice_theme.c.theme_id),
+        # Themes count the links of the practices that pass the other filters: the practices are
+        # chosen from the listing index, never by reading each linked practice's (wide) row.
+        select(
+            literal_column("'theme'", String).label("facet"),
+            cast(practice_theme.c.theme_id, String).label("value"),
+            func.count().label("n"),
+        )
+        .where(
+            practice_theme.c.practice_id.in_(
+                _filtered(select(Practice.id), user, filters, matched, "theme")
+            )
+        )
+        .group_by(practice_theme.c.theme_id),
         *(
             _filtered(branch(column, getattr(Practice, column)), user, filters, matched, column)
             .where(getattr(Practice, column).is_not(None))
@@ -382,6 +392,19 @@ def facet_counts(
     return counts
 
 
+class _PageOfRows(SelectPagination):
+    """A page found among narrow ids (from the listing index), then only its rows read whole.
+
+    Sorting every visible practice with its Markdown to keep twenty is what made a list page slow
+    on a large data set; the ids are sorted instead, in the same query, as a subquery.
+    """
+
+    def _query_items(self) -> list[Any]:
+        ids = self._query_args["ids"].limit(self.per_page).offset(self._query_offset)
+        statement = self._query_args["select"].where(Practice.id.in_(ids.scalar_subquery()))
+        return list(self._query_args["session"].execute(statement).unique().scalars())
+
+
 @dataclass
 class PracticeList:
     """One page of practices with what the list page shows around them."""
@@ -402,12 +425,15 @@ def practice_list(
     A page before the first is the first; a page after the last is the last.
     """
     matched = _matched(user, filters)
-    total = (
-        db.session.scalar(
-            _filtered(select(func.count(Practice.id)).select_from(Practice), user, filters, matched)
+    counted = db.session.execute(
+        _filtered(
+            select(func.count(Practice.id), *_data_stamp()).select_from(Practice),
+            user,
+            filters,
+            matched,
         )
-        or 0
-    )
+    ).one()
+    total = counted[0] or 0
     last = max(1, ceil(total / per_page))
     filters = replace(filters, page=min(max(1, filters.page), last))
     statement = (
@@ -421,30 +447,98 @@ def practice_list(
         )
         .order_by(*_order(filters, matched))
     )
-    page = db.paginate(
-        statement, page=filters.page, per_page=per_page, error_out=False, count=False
+    page = _PageOfRows(
+        select=statement,
+        ids=_filtered(select(Practice.id), user, filters, matched).order_by(
+            *_order(filters, matched)
+        ),
+        session=db.session,
+        page=filters.page,
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
+        count=False,
     )
     page.total = total
     return PracticeList(
         page=page,
         filters=filters,
         adoption_counts=adoption_counts([p.id for p in page.items]),
-        facet_counts=facet_counts(user, filters, matched) if with_counts else {},
+        facet_counts=_cached_facet_counts(user, filters, matched, tuple(counted[1:]))
+        if with_counts
+        else {},
     )
 
 
+# Facet counts are derived data: the same viewer class, filters and data give the same counts.
+# Computing them walks every visible practice once per facet (about 60 ms on 20,000 practices),
+# so each process keeps the latest ones, keyed by a stamp of the data read in the same query as
+# the total: any practice or city written since (created, edited, published, deleted, hidden,
+# restored: each sets updated_at) gives a new stamp, so counts are never older than the page.
+_FACET_CACHE: OrderedDict[tuple[Any, ...], dict[str, dict[str, int]]] = OrderedDict()
+_FACET_CACHE_SIZE = 256
+_FACET_CACHE_LOCK = threading.Lock()
+
+
+def _data_stamp() -> list[Any]:
+    """Scalar subqueries whose values change whenever a practice or a city is written."""
+    practices = Practice.__table__
+    cities = City.__table__
+    return [
+        select(func.count(practices.c.id)).scalar_subquery(),
+        select(func.max(practices.c.updated_at)).scalar_subquery(),
+        select(func.count(cities.c.id)).scalar_subquery(),
+        select(func.max(cities.c.updated_at)).scalar_subquery(),
+    ]
+
+
+def _cached_facet_counts(
+    user: Any, filters: ListFilters, matched: Subquery | None, stamp: tuple[Any, ...]
+) -> dict[str, dict[str, int]]:
+    """:func:`facet_counts`, computed once per viewer class, filters and data stamp."""
+    key = (
+        visibility_key(user),
+        can_filter_by_status(user),
+        replace(filters, page=1, sort=""),
+        stamp,
+    )
+    with _FACET_CACHE_LOCK:
+        found = _FACET_CACHE.get(key)
+        if found is not None:
+            _FACET_CACHE.move_to_end(key)
+            return found
+    counts = facet_counts(user, filters, matched)
+    with _FACET_CACHE_LOCK:
+        _FACET_CACHE[key] = counts
+        while len(_FACET_CACHE) > _FACET_CACHE_SIZE:
+            _FACET_CACHE.popitem(last=False)
+    return counts
+
+
 def recent_practices(user: Any, limit: int = 6) -> list[Practice]:
-    """The most recently published practices (for the home page; one query)."""
+    """The most recently published practices (for the home page; one query).
+
+    The newest ids are found on the listing index first, so only their rows are read whole.
+    """
+    conditions = (
+        visible_practices(user),
+        Practice.status == "published",
+        Practice.deleted_at.is_(None),
+        Practice.hidden_at.is_(None),
+        City.deleted_at.is_(None),
+    )
+    newest = func.coalesce(Practice.published_at, Practice.created_at).desc()
+    ids = (
+        select(Practice.id)
+        .join(City, City.id == Practice.city_id)
+        .where(*conditions)
+        .order_by(newest, Practice.id.desc())
+        .limit(limit)
+    )
     statement = (
         select(Practice)
         .join(City, City.id == Practice.city_id)
-        .where(
-            visible_practices(user),
-            Practice.status == "published",
-            Practice.deleted_at.is_(None),
-            Practice.hidden_at.is_(None),
-            City.deleted_at.is_(None),
-        )
+        .where(Practice.id.in_(ids.scalar_subquery()))
         .options(
             contains_eager(Practice.city),
             raiseload(Practice.themes),

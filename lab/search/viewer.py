@@ -12,12 +12,16 @@ from lab.search.services import VISITOR, Viewer
 workspace_sources: list[Callable[[Any], frozenset[int]]] = []
 
 
-def viewer_for(user: Any) -> Viewer:
-    """The search viewer for a user (a visitor when not signed in)."""
+def viewer_for(user: Any, with_workspaces: bool = True) -> Viewer:
+    """The search viewer for a user (a visitor when not signed in).
+
+    ``with_workspaces=False`` skips looking up the user's workspaces (a query) for searches of
+    kinds that are never members-only, such as practices.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return VISITOR
     workspaces: frozenset[int] = frozenset()
-    for source in workspace_sources:
+    for source in workspace_sources if with_workspaces else ():
         workspaces |= source(user)
     return Viewer(
         is_staff=is_staff(user),

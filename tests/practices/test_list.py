@@ -272,12 +272,16 @@ def test_the_list_runs_the_same_few_queries_for_5_or_200_practices(app, count_qu
     with count_queries() as few:
         assert client.get("/practices/" + query).status_code == 200
     add(195)
+    # The facet counts are cached per data stamp: the first page after the writes counts them
+    # again (one query more), later ones reuse them, as with 5 practices.
+    with count_queries() as recounted:
+        assert client.get("/practices/" + query).status_code == 200
     with count_queries() as many:
         response = client.get("/practices/" + query)
     assert response.status_code == 200
     assert len(card_titles(response)) == 20
     assert few.n == many.n, "\n".join(many.statements)
-    assert many.n <= 10, "\n".join(many.statements)
+    assert recounted.n <= 10, "\n".join(recounted.statements)
 
 
 def test_the_home_page_shows_recent_published_practices_and_a_search_box(client, world):
