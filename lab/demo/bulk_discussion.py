@@ -32,6 +32,7 @@ def load(world: World) -> None:
     owners = _threads(world, rng, topics)
     sizes = _sizes(world, rng, owners)
     comments, pieces, hidden = _comments(world, rng, owners, sizes)
+    world.threads = owners
     thread_rows = _thread_rows(owners, comments)
     writer = world.writer
     writer.insert(world.table("thread"), thread_rows, len(thread_rows))
@@ -44,7 +45,6 @@ def load(world: World) -> None:
     world.topics = [
         topic | {"words": words} for topic, words in zip(topics, topic_words, strict=True)
     ]
-    world.threads = owners
     world.comment_docs = [
         (c["id"], c["thread_id"], piece, c["created_at"])
         for c, piece in zip(comments, pieces, strict=True)
@@ -105,6 +105,11 @@ def _threads(
                     "since": practice["updated_at"],
                     "public": practice["status"] != "draft",
                     "city_id": practice["city_id"],
+                    # A draft is read (and discussed) only by its city's delegates and staff.
+                    "writers": None
+                    if practice["status"] != "draft"
+                    else world.delegates_by_city.get(practice["city_id"], [])
+                    + world.coordinator_ids,
                 }
             )
     for topic in topics:
@@ -117,6 +122,7 @@ def _threads(
                 "since": topic["created_at"],
                 "public": True,
                 "city_id": None,
+                "writers": None,
             }
         )
     for thread_id, owner in enumerate(owners, start=1):
@@ -179,6 +185,7 @@ def _comments(
         span = (ANCHOR - start) / size
         in_thread: list[dict[str, Any]] = []
         landmark = owner["id"] <= 2
+        authors = owner["writers"] or writers
         for k in range(size):
             comment_id = len(comments) + 1
             at: datetime = start + span * (k + rng.random())
@@ -194,7 +201,7 @@ def _comments(
                 "parent_id": parent["id"] if parent else None,
                 "root_id": parent["root_id"] if parent else comment_id,
                 "depth": min(parent["depth"] + 1, MAX_DEPTH) if parent else 0,
-                "author_id": rng.choice(writers),
+                "author_id": rng.choice(authors),
                 "body": piece.source,
                 "body_html": piece.html,
                 "created_at": at,
@@ -207,7 +214,7 @@ def _comments(
             roll = rng.random()
             if not landmark and roll < DELETED_SHARE:
                 row["deleted_at"] = min(ANCHOR, at + timedelta(hours=rng.randint(1, 72)))
-            elif not landmark and roll < DELETED_SHARE + HIDDEN_SHARE:
+            elif not landmark and owner["public"] and roll < DELETED_SHARE + HIDDEN_SHARE:
                 row["hidden_at"] = min(ANCHOR, at + timedelta(hours=rng.randint(1, 72)))
                 row["hidden_reason"] = rng.choice(HIDE_REASONS)
                 hidden.append(row)
@@ -314,7 +321,14 @@ def _flags(
                 comment["hidden_reason"],
                 made,
             )
-    live_comments = [c for c in comments if c["deleted_at"] is None and c["hidden_at"] is None]
+    # Reporters see what they report: comments of public threads, published practices.
+    public_threads = {owner["id"] for owner in world.threads if owner["public"]}
+    live_comments = [
+        c
+        for c in comments
+        if c["deleted_at"] is None and c["hidden_at"] is None and c["thread_id"] in public_threads
+    ]
+    published = [p for p in world.practices if p["status"] == "published"]
     attempts = 0
     while len(flags) < total and attempts < total * 10:
         attempts += 1
@@ -324,7 +338,7 @@ def _flags(
         elif roll < 0.9:
             kind, target = "topic", rng.choice(topics)
         else:
-            kind, target = "practice", rng.choice(world.practices)
+            kind, target = "practice", rng.choice(published)
             target = {"id": target["id"], "created_at": target["updated_at"]}
         at = target["created_at"] + timedelta(hours=rng.randint(1, 240))
         dismissed = rng.random() < 0.5
