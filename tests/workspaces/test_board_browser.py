@@ -25,6 +25,7 @@ from tests.e2e.conftest import (  # noqa: F401 - the live server's fixtures
     browser_type_launch_args,
     live_app,
     live_server,
+    screenshots_dir,
 )
 from tests.e2e.test_accounts import assert_no_axe_violations, axe_violations, sign_in
 from tests.factories import PASSWORD, make_city, make_user
@@ -90,6 +91,7 @@ def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
     page_of,
     board_world,
     live_app,  # noqa: F811 - the fixture imported above
+    screenshots_dir,  # noqa: F811
 ):
     page = page_of(board_world["lead_email"])
     page.goto(f"/workspaces/{board_world['workspace']}/board")
@@ -119,6 +121,7 @@ def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
     )
     expect(announcer).to_have_text("“Beta” is now in Done, position 1.")
     assert titles(page, "done") == ["Beta"]
+    page.screenshot(path=str(screenshots_dir / "workspace-board.png"), full_page=True)
 
     # The board after a reload is the same.
     page.reload()
@@ -149,7 +152,7 @@ def test_cards_move_with_the_keyboard_and_by_dragging_and_moves_are_announced(
     assert titles(page, "done") == ["Alpha", "Beta"]
 
 
-def test_the_task_pages_pass_axe(page_of, board_world):
+def test_the_task_pages_pass_axe(page_of, board_world, screenshots_dir):  # noqa: F811
     workspace = board_world["workspace"]
     task = board_world["tasks"]["Alpha"]
     page = page_of(board_world["partner_email"])
@@ -177,6 +180,9 @@ def test_the_task_pages_pass_axe(page_of, board_world):
     expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
     page.goto(f"/workspaces/{workspace}/tasks?due=overdue")
     expect(page.get_by_role("row", name="Alpha")).to_contain_text("Overdue")
+    page.screenshot(path=str(screenshots_dir / "workspace-task-list.png"), full_page=True)
+    page.goto(f"/workspaces/{workspace}/milestones")
+    page.screenshot(path=str(screenshots_dir / "workspace-milestones-timeline.png"), full_page=True)
     page.goto(f"/workspaces/{workspace}/tasks/new")
     page.get_by_label("Title", exact=True).fill("Impossible")
     page.get_by_label("Due date").evaluate("field => field.type = 'text'")

@@ -47,6 +47,7 @@
         if (position) { position.max = String(items.length + 1); }
       });
     });
+    refreshSteps();
   }
 
   function apply(tasks) {
@@ -107,14 +108,35 @@
     send(form, focusSelector);
   }
 
-  function button(label, title, css, onClick) {
+  // A step button: a short visible word ("Up"), a full name for assistive technology that
+  // contains it ("Move up (Alpha)").
+  function button(which, title, onClick) {
     var element = document.createElement("button");
     element.type = "button";
-    element.className = "button button--small task-move__step " + css;
-    element.textContent = label;
-    element.setAttribute("aria-label", label + " (" + title + ")");
+    element.className = "button button--small task-move__step task-move__" + which;
+    element.textContent = board.getAttribute("data-short-" + which);
+    element.setAttribute("aria-label", board.getAttribute("data-label-" + which) + " (" + title + ")");
     element.addEventListener("click", onClick);
     return element;
+  }
+
+  // A step that would lead nowhere (up from the top, past the last column) is disabled.
+  function refreshSteps() {
+    STATUSES.forEach(function (status, column) {
+      var items = cards(status);
+      items.forEach(function (card, index) {
+        var steps = {
+          up: index === 0,
+          down: index === items.length - 1,
+          left: column === 0,
+          right: column === STATUSES.length - 1
+        };
+        Object.keys(steps).forEach(function (which) {
+          var step = card.querySelector(".task-move__" + which);
+          if (step) { step.disabled = steps[which]; }
+        });
+      });
+    });
   }
 
   function enhance(card) {
@@ -129,20 +151,20 @@
       var status = card.getAttribute("data-status");
       return { status: status, index: cards(status).indexOf(card) };
     }
-    group.appendChild(button(board.getAttribute("data-label-up"), title, "task-move__up", function () {
+    group.appendChild(button("up", title, function () {
       var at = here();
       if (at.index > 0) { moveTo(card, at.status, at.index - 1, ".task-move__up"); }
     }));
-    group.appendChild(button(board.getAttribute("data-label-down"), title, "task-move__down", function () {
+    group.appendChild(button("down", title, function () {
       var at = here();
       if (at.index < cards(at.status).length - 1) { moveTo(card, at.status, at.index + 1, ".task-move__down"); }
     }));
-    group.appendChild(button(board.getAttribute("data-label-left"), title, "task-move__left", function () {
+    group.appendChild(button("left", title, function () {
       var at = here();
       var column = STATUSES.indexOf(at.status);
       if (column > 0) { moveTo(card, STATUSES[column - 1], cards(STATUSES[column - 1]).length, ".task-move__left"); }
     }));
-    group.appendChild(button(board.getAttribute("data-label-right"), title, "task-move__right", function () {
+    group.appendChild(button("right", title, function () {
       var at = here();
       var column = STATUSES.indexOf(at.status);
       if (column < STATUSES.length - 1) { moveTo(card, STATUSES[column + 1], cards(STATUSES[column + 1]).length, ".task-move__right"); }
