@@ -55,14 +55,6 @@ def _member_cities(workspace: Workspace) -> list[City]:
     return [c.city for c in workspace.cities]
 
 
-def _cities_of(workspace: Workspace, tasks: Iterable[Task]) -> list[City]:
-    """The member cities and any other city a task still belongs to."""
-    cities = {c.id: c for c in _member_cities(workspace)}
-    for task in tasks:
-        cities.setdefault(task.city.id, task.city)
-    return list(cities.values())
-
-
 def board(workspace: Workspace) -> dict[str, list[Task]]:
     """The columns of the board, each in order (one query: assignee and city joined)."""
     columns: dict[str, list[Task]] = {status: [] for status in TASK_STATUSES}

@@ -316,3 +316,19 @@ def test_moving_a_task_deleted_meanwhile_says_so(client, world):
     # Its URL is now a 404, like any missing task.
     response = client.post(move_url(world, task), data={"status": "done", "version": str(version)})
     assert response.status_code == 404
+
+
+def test_nothing_moves_in_an_archived_workspace(client, world):
+    task = add(world, "Frozen")
+    world.workspace.status = "archived"
+    db.session.commit()
+    sign_in(client, world.lead)
+    board = parse_html(client.get(board_url(world)).get_data(as_text=True))
+    assert "Frozen" in board.text
+    assert not any("task-move" in (attrs.get("class") or "") for tag, attrs in board.elements)
+    response = client.post(
+        move_url(world, task), data={"status": "done", "version": str(task.version)}
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).status == "todo"
