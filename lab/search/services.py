@@ -31,6 +31,8 @@ from lab.search.models import SearchDocument
 from lab.search.text import fts5_query, index_words, query_words, snippet
 
 TEXT_LIMIT = 20_000
+# A search of everything ranks at most this many of the newest matching documents.
+RANK_WINDOW = 2_000
 # The FTS5 table created by migration 0004 (SQLite only); not a model on purpose.
 FTS_TABLE = table("search_fts", column("rowid"))
 
@@ -125,38 +127,89 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def matching(query: str, viewer: Viewer, kinds: Sequence[str] = ()) -> Select[str, int, Any] | None:
+def matching(
+    query: str, viewer: Viewer, kinds: Sequence[str] = (), window: int | None = None
+) -> Select[str, int, Any] | None:
     """``SELECT kind, object_id, score`` of the visible documents matching every word of ``query``.
 
     Higher scores rank first. None when the query has no words (nothing to look for).
+    With ``window``, only the newest ``window`` matching documents are scored (see
+    :data:`RANK_WINDOW`).
     """
     words = query_words(query)
     if not words:
         return None
     statement: Select[str, int, Any]
     if _dialect() == "sqlite":
-        statement = (
-            select(
-                SearchDocument.kind,
-                SearchDocument.object_id,
-                (-literal_column("bm25(search_fts)")).label("score"),
+        match = text("search_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words))
+        if window is None:
+            statement = (
+                select(
+                    SearchDocument.kind,
+                    SearchDocument.object_id,
+                    (-literal_column("bm25(search_fts)")).label("score"),
+                )
+                .select_from(SearchDocument)
+                .join(FTS_TABLE, FTS_TABLE.c.rowid == SearchDocument.id)
+                .where(match)
             )
-            .select_from(SearchDocument)
-            .join(FTS_TABLE, FTS_TABLE.c.rowid == SearchDocument.id)
-            .where(text("search_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words)))
-        )
+        else:
+            # Newest first is the full-text index's own order, so the scan stops at the window
+            # and bm25 is computed for those documents only.
+            newest = (
+                select(
+                    FTS_TABLE.c.rowid.label("doc_id"),
+                    (-literal_column("bm25(search_fts)")).label("score"),
+                )
+                .select_from(FTS_TABLE)
+                .where(match)
+                .order_by(FTS_TABLE.c.rowid.desc())
+                .limit(window)
+                .subquery("newest")
+            )
+            statement = select(SearchDocument.kind, SearchDocument.object_id, newest.c.score).join(
+                newest, newest.c.doc_id == SearchDocument.id
+            )
     else:
         tsquery = func.plainto_tsquery("simple", " ".join(words))
         tsv: ColumnElement[Any] = literal_column("search_document.search_fts_tsv")
-        statement = select(
-            SearchDocument.kind,
-            SearchDocument.object_id,
-            func.ts_rank(tsv, tsquery).label("score"),
-        ).where(tsv.op("@@")(tsquery))
+        if window is None:
+            statement = select(
+                SearchDocument.kind,
+                SearchDocument.object_id,
+                func.ts_rank(tsv, tsquery).label("score"),
+            ).where(tsv.op("@@")(tsquery))
+        else:
+            newest_ids = (
+                select(SearchDocument.id)
+                .where(tsv.op("@@")(tsquery))
+                .order_by(SearchDocument.id.desc())
+                .limit(window)
+            )
+            statement = select(
+                SearchDocument.kind,
+                SearchDocument.object_id,
+                func.ts_rank(tsv, tsquery).label("score"),
+            ).where(SearchDocument.id.in_(newest_ids.scalar_subquery()))
     statement = statement.where(visible_to(viewer))
     if kinds:
         statement = statement.where(SearchDocument.kind.in_(list(kinds)))
     return statement
+
+
+def _matching_ids(words: list[str], limit: int) -> Select[Any]:
+    """The ids of at most ``limit`` matching documents, whoever may see them (to tell whether a
+    window was full)."""
+    if _dialect() == "sqlite":
+        return (
+            select(FTS_TABLE.c.rowid)
+            .select_from(FTS_TABLE)
+            .where(text("search_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words)))
+            .limit(limit)
+        )
+    tsquery = func.plainto_tsquery("simple", " ".join(words))
+    tsv: ColumnElement[Any] = literal_column("search_document.search_fts_tsv")
+    return select(SearchDocument.id).where(tsv.op("@@")(tsquery)).limit(limit)
 
 
 @dataclass(frozen=True)
@@ -181,6 +234,8 @@ class Results:
     total: int
     page: int
     per_page: int
+    capped: bool = False  # more documents match than were ranked (RANK_WINDOW): total is a floor
+    window: int = RANK_WINDOW
 
     @property
     def pages(self) -> int:
@@ -198,8 +253,14 @@ def search(
     page: int = 1,
     per_page: int = 20,
 ) -> Results:
-    """Ranked, visibility-filtered results with highlighted snippets (two queries)."""
-    ranked = matching(query, viewer, kinds)
+    """Ranked, visibility-filtered results with highlighted snippets (two queries).
+
+    A search of everything (no kind chosen) ranks at most the :data:`RANK_WINDOW` newest
+    matching documents: a word found in most of the Lab would otherwise be scored in every one
+    of them (a tenth of a second on the scale-1 data set) to show twenty. ``capped`` then says so.
+    """
+    window = None if kinds else RANK_WINDOW
+    ranked = matching(query, viewer, kinds, window=window)
     if ranked is None:
         return Results([], 0, 1, per_page)
     filters = []
@@ -210,10 +271,34 @@ def search(
     if theme_id is not None:
         filters.append(SearchDocument.theme_id == theme_id)
     ranked = ranked.where(*filters) if filters else ranked
-    total = db.session.scalar(select(func.count()).select_from(ranked.subquery())) or 0
+    counting = select(func.count()).select_from(ranked.subquery())
+    capped = False
+    if window is None:
+        total = db.session.scalar(counting) or 0
+    else:
+        counted = db.session.execute(
+            counting.add_columns(
+                select(func.count())
+                .select_from(_matching_ids(query_words(query), window).subquery())
+                .scalar_subquery()
+            )
+        ).one()
+        total = counted[0] or 0
+        capped = (counted[1] or 0) >= window
     page = max(1, min(page, max(1, -(-total // per_page))))
+    # The page's documents are chosen on narrow rows first; only theirs are read whole (their
+    # text makes the snippets), never sorted with every match.
+    top = (
+        ranked.add_columns(SearchDocument.id.label("doc_id"))
+        .order_by(literal_column("score").desc(), SearchDocument.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery("top")
+    )
     rows = db.session.execute(
-        ranked.add_columns(
+        select(
+            top.c.kind,
+            top.c.object_id,
             SearchDocument.title,
             SearchDocument.text,
             SearchDocument.url,
@@ -221,9 +306,8 @@ def search(
             SearchDocument.city_id,
             SearchDocument.updated_at,
         )
-        .order_by(literal_column("score").desc(), SearchDocument.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .join(SearchDocument, SearchDocument.id == top.c.doc_id)
+        .order_by(top.c.score.desc(), top.c.doc_id.desc())
     ).all()
     words = query_words(query)
     hits = [
@@ -239,7 +323,7 @@ def search(
         )
         for row in rows
     ]
-    return Results(hits, total, page, per_page)
+    return Results(hits, total, page, per_page, capped)
 
 
 def nothing() -> ColumnElement[bool]:
