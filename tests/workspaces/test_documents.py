@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from lab.extensions import db
 from lab.storage.models import StoredFile
 from lab.workspaces import document_services as documents
-from lab.workspaces.models import Activity, Document, DocumentVersion, WorkspaceMember
+from lab.workspaces.models import Activity, Document, DocumentVersion
 from tests.factories import make_user, sign_in
 from tests.workspaces.conftest import add_member, make_workspace
 
@@ -281,12 +281,10 @@ def test_a_removed_member_can_no_longer_download(app, team):
     client = signed_in(app, member)
     path = download_path(workspace, document, 1)
     assert client.get(path).status_code == 200
-    db.session.execute(
-        WorkspaceMember.__table__.delete().where(
-            WorkspaceMember.workspace_id == workspace.id, WorkspaceMember.user_id == member.id
-        )
+    removed = signed_in(app, lead).post(
+        f"/workspaces/{workspace.id}/members/{member.id}/remove", data={}
     )
-    db.session.commit()
+    assert removed.status_code == 303
     assert client.get(path).status_code == 404
     assert client.get(f"/workspaces/{workspace.id}/documents").status_code == 404
 
