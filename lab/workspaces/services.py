@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from slugify import slugify
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from lab.auth.models import User
@@ -83,13 +84,26 @@ def _clean(data: WorkspaceInput) -> WorkspaceInput:
     return data
 
 
-def _slug(title: str) -> str:
-    return slugify(title, max_length=70) or "workspace"
+def _slug(title: str, workspace_id: int | None = None) -> str:
+    """A slug from the title, unique among live workspaces (``-2``, ``-3``… when taken)."""
+    base = slugify(title, max_length=70) or "workspace"
+    query = select(Workspace.slug).where(
+        or_(Workspace.slug == base, Workspace.slug.like(f"{base}-%"))
+    )
+    if workspace_id is not None:
+        query = query.where(Workspace.id != workspace_id)
+    taken = set(db.session.scalars(query.execution_options(include_hidden=True)))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def _apply(workspace: Workspace, data: WorkspaceInput) -> None:
+    if workspace.title != data.title or not workspace.slug:
+        workspace.slug = _slug(data.title, workspace.id)
     workspace.title = data.title
-    workspace.slug = _slug(data.title)
     if workspace.purpose != data.purpose or not workspace.purpose_html:
         workspace.purpose = data.purpose
         workspace.purpose_html = render_markdown(data.purpose)
@@ -126,6 +140,24 @@ def _refresh(workspace: Workspace) -> None:
 # Creating and editing
 
 
+def _insert_with_unique_slug(actor: User, data: WorkspaceInput, attempts: int = 3) -> Workspace:
+    """Insert the workspace; if another one took the same slug at the same moment, take the next
+    free one (each try in a savepoint, so the use case goes on)."""
+    for attempt in range(attempts):
+        workspace = Workspace(status="proposed", created_by_id=actor.id)
+        _apply(workspace, data)
+        try:
+            with db.session.begin_nested():
+                db.session.add(workspace)
+                db.session.flush()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        return workspace
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def create_workspace(actor: User, data: WorkspaceInput) -> Workspace:
     """A new workspace, "proposed", with the actor as its lead and at least one member city."""
     if not permissions.can_create_workspace(actor):
@@ -141,10 +173,7 @@ def create_workspace(actor: User, data: WorkspaceInput) -> Workspace:
     if len(cities) != len(data.city_ids):
         raise DomainError(_("Choose cities from the list."), "city_ids")
     with transaction():
-        workspace = Workspace(status="proposed", created_by_id=actor.id)
-        _apply(workspace, data)
-        db.session.add(workspace)
-        db.session.flush()
+        workspace = _insert_with_unique_slug(actor, data)
         for city in sorted(cities, key=lambda c: data.city_ids.index(c.id)):
             db.session.add(WorkspaceCity(workspace_id=workspace.id, city_id=city.id,
                                          added_by_id=actor.id))  # fmt: skip

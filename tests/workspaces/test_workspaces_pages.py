@@ -341,3 +341,45 @@ def test_membership_rows_and_cities_are_created_with_the_workspace(app):
     assert _count(WorkspaceMember) == 1
     assert _count(WorkspaceCity) == 1
     assert workspace.members[0].is_lead
+
+
+def test_two_workspaces_with_the_same_title_get_different_slugs(app):
+    city = make_city()
+    delegate = make_user("delegate", city=city)
+    data = {"title": "Russian Week", "city_ids": [city.id]}
+    first = services.create_workspace(delegate, services.WorkspaceInput(**data))
+    second = services.create_workspace(delegate, services.WorkspaceInput(**data))
+    assert (first.slug, second.slug) == ("russian-week", "russian-week-2")
+    services.update_workspace(
+        delegate,
+        first,
+        services.WorkspaceInput(title="Russian Week", purpose="Changed"),
+        first.version,
+    )
+    assert first.slug == "russian-week"
+    services.update_workspace(
+        delegate, second, services.WorkspaceInput(title="Russian Week"), second.version
+    )
+    assert second.slug == "russian-week-2"
+
+
+def test_a_slug_taken_at_the_same_moment_is_replaced_by_the_next_free_one(app, monkeypatch):
+    city = make_city()
+    delegate = make_user("delegate", city=city)
+    services.create_workspace(delegate, services.WorkspaceInput(title="Survey", city_ids=[city.id]))
+    real_slug = services._slug
+    calls: list[str] = []
+
+    def stale_first(title: str, workspace_id: int | None = None) -> str:
+        # The first try sees the database as it was before the other workspace was saved.
+        calls.append(title)
+        return "survey" if len(calls) == 1 else real_slug(title, workspace_id)
+
+    monkeypatch.setattr(services, "_slug", stale_first)
+    second = services.create_workspace(
+        delegate, services.WorkspaceInput(title="Survey", city_ids=[city.id])
+    )
+    assert second.slug == "survey-2"
+    assert len(calls) == 2
+    assert _count(Workspace) == 2
+    assert [m.user_id for m in second.members] == [delegate.id]
