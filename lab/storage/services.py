@@ -20,10 +20,10 @@ import hashlib
 import logging
 import unicodedata
 from io import BytesIO
-from typing import Protocol
+from typing import BinaryIO, Protocol
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort, current_app, request, send_file
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
@@ -129,11 +129,18 @@ def send_stored_file(
     Responses are ``private, no-store`` unless ``is_public`` (a published practice's cover).
     """
     key = variant_key(stored_file, variant)
-    try:
-        stream = current_store().open(key)
-    except FileNotFoundError:
-        log.error("stored file %s has no bytes under key %s", stored_file.id, key)
-        abort(404)
+    stream: BinaryIO
+    revalidating = request.method in ("GET", "HEAD") and request.if_none_match.contains(key)
+    if revalidating:
+        # The browser already holds these bytes (keys are never reused): answer 304 without
+        # fetching them from the store, which for object storage is a request over the network.
+        stream = BytesIO(b"")
+    else:
+        try:
+            stream = current_store().open(key)
+        except FileNotFoundError:
+            log.error("stored file %s has no bytes under key %s", stored_file.id, key)
+            abort(404)
     response = send_file(
         stream,
         mimetype=stored_file.content_type,
@@ -141,6 +148,8 @@ def send_stored_file(
         etag=key,  # keys are never reused, so the key identifies the bytes
         last_modified=stored_file.created_at,
     )
+    if revalidating:
+        response.headers.pop("Content-Length", None)  # a 304's length would be the file's, not 0
     response.headers["Content-Disposition"] = content_disposition(
         stored_file.original_name, stored_file.extension, as_attachment=as_attachment
     )

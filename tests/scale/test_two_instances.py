@@ -4,8 +4,11 @@ settings (bench/instances.py) on one PostgreSQL database, one Redis and one S3-c
 sign-in throttle counts attempts made on both.
 
 Runs in the PostgreSQL run of the suite (SQLite is one file on one machine: not a set-up for
-several instances). Redis must answer on 127.0.0.1:6379 (``.ci/run`` starts it); the test uses
-database 6 and keys under a prefix of its own, removed afterwards.
+several instances). Separate processes, not two apps in this one: Flask-Limiter is one object per
+process, shared by every app built in it, so two in-process apps would share counters even
+without Redis and the throttle check could not fail. Redis must answer on 127.0.0.1:6379
+(``.ci/run`` starts it); the test uses database 6 and keys under a prefix of its own, removed
+afterwards.
 """
 
 from __future__ import annotations

@@ -162,3 +162,36 @@ def test_an_object_gone_from_the_bucket_answers_404_not_500(
     download = client.get(f"/practices/{practice.id}/attachments/{attachment.id}")
 
     assert download.status_code == 404
+
+
+def test_a_browser_revalidating_a_download_gets_304_without_a_fetch_from_the_bucket(
+    app: Flask, client: Any, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    delegate = make_user("delegate")
+    practice = make_practice(delegate)
+    _signed_in(app, delegate).post(
+        f"/practices/{practice.id}/attachments",
+        data={"title": "Minutes", "file": (BytesIO(PDF), "minutes.pdf")},
+        content_type="multipart/form-data",
+    )
+    attachment = db.session.scalar(select(Attachment).where(Attachment.practice_id == practice.id))
+    assert attachment is not None
+    url = f"/practices/{practice.id}/attachments/{attachment.id}"
+    first = client.get(url)
+    assert first.status_code == 200 and first.data == PDF
+    fetches: list[str] = []
+    real_open = S3FileStore.open
+
+    def counted_open(store: S3FileStore, key: str) -> Any:
+        fetches.append(key)
+        return real_open(store, key)
+
+    monkeypatch.setattr(S3FileStore, "open", counted_open)
+
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    changed = client.get(url, headers={"If-None-Match": '"some-other-version"'})
+
+    assert again.status_code == 304 and again.data == b""
+    assert "Content-Length" not in again.headers  # not a length of 0 for the cached file
+    assert changed.status_code == 200 and changed.data == PDF
+    assert fetches == [attachment.file.storage_key]  # only the request that needed the bytes
