@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from math import ceil
+from operator import itemgetter
 from time import perf_counter
 from typing import Any
 
@@ -39,6 +40,7 @@ from sqlalchemy import JSON, Table, func, insert, inspect, select, text
 
 from lab.auth.models import User
 from lab.cities.models import City
+from lab.core.types import UTCDateTime
 from lab.demo.bulk_text import COMMON_WORD, RARE_WORD, TextPool
 from lab.extensions import db
 from lab.practices.models import Practice
@@ -109,10 +111,20 @@ class Plan:
         )
 
 
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """What UTCDateTime stores on SQLite (SQLAlchemy's "YYYY-MM-DD HH:MM:SS.ffffff" in UTC),
+    formatted in C: the data set's datetimes are all aware and in UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:-6]
+
+
 class Writer:
     """Inserts rows in chunks on the session's connection, and tells how long each table took.
 
-    SQLite: ``INSERT`` executemany per chunk. PostgreSQL: one ``COPY ... FROM STDIN`` per table
+    SQLite: ``INSERT`` executemany per chunk on the driver. PostgreSQL: one ``COPY ... FROM STDIN`` per table
     (in the same transaction), several times faster than multi-row INSERTs on a busy server.
     """
 
@@ -133,19 +145,47 @@ class Writer:
         bar: Any = click.progressbar(length=expected, label=f"  {table.name}") if show else None
         chunks = iter(lambda: list(islice(iterator, self.chunk)), [])
         try:
-            if self.copy:
-                count = self._copy(table, chunks, bar)
-            else:
-                statement = insert(table)
-                for chunk in chunks:
-                    self.connection.execute(statement, chunk)
-                    count += len(chunk)
-                    if bar is not None:
-                        bar.update(len(chunk))
+            write = self._copy if self.copy else self._executemany
+            count = write(table, chunks, bar)
         finally:
             if bar is not None:
                 bar.render_finish()
         self.note(table.name, count, perf_counter() - started)
+        return count
+
+    def _executemany(self, table: Table, chunks: Iterator[list[dict[str, Any]]], bar: Any) -> int:
+        """SQLite: the driver's executemany on tuples, each value through its column type's own
+        bind processor (what SQLAlchemy would store), without SQLAlchemy's per-row bookkeeping."""
+        first = next(chunks, None)
+        if first is None:
+            return 0
+        dialect = self.connection.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(first[0]))
+        columns = list(compiled.positiontup or ())
+        getter = itemgetter(*columns)
+        converters = [
+            (index, _sqlite_datetime if isinstance(column.type, UTCDateTime) else process)
+            for index, column in enumerate(table.c[name] for name in columns)
+            if (process := column.type._cached_bind_processor(dialect)) is not None
+        ]
+
+        def values(row: dict[str, Any]) -> list[Any]:
+            converted = list(getter(row)) if len(columns) > 1 else [row[columns[0]]]
+            for index, convert in converters:
+                converted[index] = convert(converted[index])
+            return converted
+
+        driver: Any = self.connection.connection.driver_connection
+        cursor = driver.cursor()
+        count = 0
+        try:
+            for chunk in itertools.chain([first], chunks):
+                cursor.executemany(str(compiled), [values(row) for row in chunk])
+                count += len(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            cursor.close()
         return count
 
     def _copy(self, table: Table, chunks: Iterator[list[dict[str, Any]]], bar: Any) -> int:

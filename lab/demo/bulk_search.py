@@ -14,6 +14,7 @@ like lab.workspaces.search_hooks.index_workspace and lab.workspaces.task_search.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
@@ -73,6 +74,12 @@ def _rebuild_postgresql() -> int:
     return int(db.session.scalar(text("SELECT count(*) FROM search_document")) or 0)
 
 
+@lru_cache(maxsize=4096)
+def _folded(name: str) -> str:
+    """The index words of a name used many times (cities, tags, themes, workspace titles)."""
+    return index_words(name)
+
+
 def _words(title: str, body: str, pieces: list[str]) -> str:
     """index_words(title + "\\n" + body), from words folded piece by piece when nothing was cut."""
     if len(body) > TEXT_LIMIT:
@@ -102,7 +109,7 @@ def _documents(world: World) -> Iterator[dict[str, Any]]:
         city = cities[practice["city_id"]]
         tags = sorted(practice["tags"])
         body = "\n\n".join([*practice["text"], *tags, *practice["themes"], city["name"]])
-        extra = [index_words(name) for name in [*tags, *practice["themes"], city["name"]]]
+        extra = [_folded(name) for name in [*tags, *practice["themes"], city["name"]]]
         public = practice["status"] != "draft"
         yield document(
             kind="practice",
@@ -123,7 +130,7 @@ def _documents(world: World) -> Iterator[dict[str, Any]]:
     for topic in world.topics:
         place = cities[topic["city_id"]] if topic["city_id"] else None
         body = topic["body"] + ("\n\n" + place["name"] if place else "")
-        pieces = [topic["words"], index_words(place["name"]) if place else ""]
+        pieces = [topic["words"], _folded(place["name"]) if place else ""]
         yield document(
             kind="topic",
             object_id=topic["id"],
@@ -174,7 +181,7 @@ def _documents(world: World) -> Iterator[dict[str, Any]]:
         public = workspace["visibility"] == "public"
         city = cities[task["city_id"]]
         body = "\n\n".join([task["description"], workspace["title"], city["name"]])
-        pieces = [piece.words, index_words(workspace["title"]), index_words(city["name"])]
+        pieces = [piece.words, _folded(workspace["title"]), _folded(city["name"])]
         yield document(
             kind="task",
             object_id=task["id"],

@@ -6,7 +6,9 @@ rows, the benchmark's pages, and a refusal of any database that is not empty."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import secrets
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 from sqlalchemy import func, select, text
 
+from lab import create_app
 from lab.core.markdown import render_markdown
 from lab.demo import bulk
 from lab.demo.bulk_text import COMMON_WORD, RARE_WORD
@@ -136,6 +139,16 @@ def test_bulk_writes_the_counts_it_claims_and_keeps_counters_true(fresh_app):  #
                 statuses and set(statuses) == {"done"}
             )
 
+        # Timestamps are stored as the ORM stores them (on SQLite, a string SQLAlchemy writes).
+        comment = db.session.get(Comment, 1)
+        assert comment is not None and comment.created_at.tzinfo is not None
+        if db.session.get_bind().dialect.name == "sqlite":
+            stored = db.session.scalar(text("SELECT created_at FROM comment WHERE id = 1"))
+            dialect = db.session.get_bind().dialect
+            column_type = Comment.__table__.c.created_at.type
+            process = column_type.dialect_impl(dialect).bind_processor(dialect)
+            assert stored == process(comment.created_at)
+
         # Markdown is rendered as the services would render it.
         for practice in db.session.scalars(select(Practice).order_by(Practice.id).limit(40)):
             for name in ("challenge", "solution", "lessons"):
@@ -230,3 +243,22 @@ def test_bulk_refuses_a_database_with_a_user_in_it(fresh_app):  # noqa: F811
     with app.app_context():
         assert table_count("practice") == 0
         assert table_count("user_account") == 1
+
+
+def test_bulk_is_refused_in_production(monkeypatch, tmp_path, restore_limiter):  # noqa: F811
+    for name in list(os.environ):
+        if name.startswith(("LAB_", "FLASK_")) or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LAB_ENV", "production")
+    monkeypatch.setenv("LAB_SECRET_KEY", secrets.token_urlsafe(48))
+    database = tmp_path / "production.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    app = create_app()
+    try:
+        result = run(app, "demo", "bulk", "--scale", SCALE)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert result.exit_code != 0
+    assert "Refusing to load demo data into a production database" in result.output
+    assert not database.exists(), "the production database was touched"
