@@ -323,7 +323,7 @@ def search(
         )
         for row in rows
     ]
-    return Results(hits, total, page, per_page, capped)
+    return Results(hits, total, page, per_page, capped, window or RANK_WINDOW)
 
 
 def nothing() -> ColumnElement[bool]:
