@@ -708,6 +708,22 @@ class Measure:
     result: loadgen.LoadResult
 
 
+def drain(base: str) -> None:
+    """Wait until the server has answered what the load generator left queued.
+
+    gunicorn's sync workers finish every request already accepted, even when its client has gone;
+    a slow page's backlog would otherwise be counted against the next measurement.
+    """
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=120) as response:  # noqa: S310
+                response.read()
+            return
+        except OSError:
+            time.sleep(0.5)
+
+
 class Driver:
     """Runs wrk, or the Python generator when wrk cannot be had."""
 
@@ -963,9 +979,14 @@ def machine_name(facts: dict[str, str]) -> str:
     return "-".join(words[:3] or ["machine"]) + f"-{facts['cores']}c"
 
 
+def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
+    raise SystemExit(143)  # so that the gunicorn servers are stopped on the way out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the results file."""
     arguments = parse_arguments(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     started = datetime.now(UTC)
     secret_key = secrets.token_urlsafe(48)
     environment = production_environment(arguments.database, secret_key)
@@ -1041,11 +1062,13 @@ def main(argv: list[str] | None = None) -> int:
         for target in targets:
             for who in WHO:
                 driver.run(base + target.path, 4, arguments.warmup, headers[who])
+                drain(base)
                 for connections in CONNECTIONS:
                     result = driver.run(
                         base + target.path, connections, arguments.duration, headers[who]
                     )
                     measures.append(Measure(target.key, who, connections, result))
+                    drain(base)
                     print(
                         f"    {target.key:<14} {who:<9} c={connections:<2} {result.rps:7.1f} req/s "
                         f"p50 {result.p50_ms:6.1f} ms p99 {result.p99_ms:6.1f} ms "
@@ -1071,7 +1094,11 @@ def main(argv: list[str] | None = None) -> int:
     import gunicorn as gunicorn_package
 
     facts_name = arguments.machine or machine_name(facts)
-    out = arguments.out or ROOT / "bench" / "results" / f"{started:%Y-%m-%d}-{facts_name}.md"
+    backend = arguments.database.split(":", 1)[0].split("+", 1)[0]
+    out = (
+        arguments.out
+        or ROOT / "bench" / "results" / f"{started:%Y-%m-%d}-{facts_name}-{backend}.md"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     verdicts = write_report(
         out,
