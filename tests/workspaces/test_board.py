@@ -332,3 +332,29 @@ def test_nothing_moves_in_an_archived_workspace(client, world):
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Task, task.id).status == "todo"
+
+
+@pytest.mark.parametrize("who", ["visitor", "outsider", "coordinator"])
+def test_the_board_s_queries_do_not_grow_for_readers_who_are_not_members(
+    client, world, count_queries, who
+):
+    if who == "outsider":
+        sign_in(client, make_user("delegate", city=world.perm))
+    elif who == "coordinator":
+        world.workspace.visibility = "members"  # the coordinator's opening is logged: one write
+        db.session.commit()
+        sign_in(client, make_user("coordinator"))
+    counts = []
+    for n in (5, 300):
+        db.session.execute(Task.__table__.delete())
+        db.session.commit()
+        _bulk_tasks(world, n)
+        client.get(board_url(world))
+        with count_queries() as counted:
+            assert client.get(board_url(world)).status_code == 200
+        counts.append(counted.n)
+    assert counts[0] == counts[1], counts
+    if who != "coordinator":
+        # A coordinator's page also counts the review queue, and writing the access log commits,
+        # which makes the workspace and the user load again (lab/workspaces/loading.py).
+        assert counts[1] <= 10, counts
