@@ -89,3 +89,20 @@ def test_a_visitor_learns_nothing_of_a_members_only_workspace_s_tasks(client):
         assert page.status_code == 404
         assert "Access: members tasks" not in page.get_data(as_text=True)
         assert "Hang the drawings" not in page.get_data(as_text=True)
+
+
+def test_a_coordinator_opening_a_members_only_board_is_logged(client):
+    from lab.moderation.models import ModerationLogEntry
+
+    context = {"city": make_city(name="Pavia"), "partner": make_city(name="Perm")}
+    secret = access_tasks.setup(context)["tasks_secret"]
+    coordinator = make_user("coordinator")
+    sign_in(client, coordinator)
+    for path in ("board", "tasks", "milestones", "cities"):
+        assert client.get(f"/workspaces/{secret}/{path}").status_code == 200
+    entries = db.session.scalars(
+        select(ModerationLogEntry).where(ModerationLogEntry.action == "staff_access")
+    ).all()
+    assert [(e.actor_id, e.target_kind, e.target_id) for e in entries] == [
+        (coordinator.id, "workspace", secret)
+    ] * 4
