@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g
+from flask import Response, abort, after_this_request, g
 
 from lab.extensions import db
 from lab.moderation import services as moderation
@@ -20,7 +20,9 @@ def load_workspace(workspace_id: int, user: Any) -> Workspace:
     """The workspace, or 404 when it is missing, deleted, or members-only and not for this user.
 
     A coordinator opening a members-only workspace they are not a member of is logged once per
-    request (the log is its own small transaction, written even if the request only reads).
+    request. The log line is written in its own small transaction once the response is ready
+    (whatever it is: a page, a 403 for a change, an error), so committing it does not expire the
+    objects the page is being built from.
     """
     workspace = db.session.get(Workspace, workspace_id)
     if workspace is None or not can_view_workspace(user, workspace):
@@ -29,7 +31,14 @@ def load_workspace(workspace_id: int, user: Any) -> Workspace:
         logged: set[int] = g.setdefault("workspace_access_logged", set())
         if workspace.id not in logged:
             logged.add(workspace.id)
-            moderation.log_staff_access(user, "workspace", workspace.id)
+            actor = getattr(user, "_get_current_object", lambda: user)()
+            target_id = workspace.id
+
+            @after_this_request
+            def _log_access(response: Response) -> Response:
+                moderation.log_staff_access(actor, "workspace", target_id)
+                return response
+
     return workspace
 
 
