@@ -29,6 +29,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from itertools import islice
 from math import ceil
 from operator import itemgetter
@@ -261,9 +262,9 @@ class World:
         """A table of the metadata by name."""
         return db.metadata.tables[name]
 
-    @property
+    @cached_property
     def city_by_id(self) -> dict[int, dict[str, Any]]:
-        """The generated cities by id."""
+        """The generated cities by id (asked for once the cities are made)."""
         return {city["id"]: city for city in self.cities}
 
 

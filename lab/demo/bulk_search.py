@@ -29,11 +29,6 @@ if TYPE_CHECKING:
     from lab.demo.bulk import World
 
 OWN_KINDS = ("practice", "topic", "comment", "workspace", "task")
-# The insert trigger exactly as migration 0004_search_index creates it.
-SQLITE_INSERT_TRIGGER = """CREATE TRIGGER search_fts_after_insert AFTER INSERT ON search_document BEGIN
-        INSERT INTO search_fts(rowid, normalised) VALUES (new.id, new.normalised);
-    END"""
-POSTGRESQL_GIN = "CREATE INDEX search_fts_gin ON search_document USING gin (search_fts_tsv)"
 
 
 def load(world: World) -> None:
@@ -49,13 +44,19 @@ def load(world: World) -> None:
         + len(world.task_docs)
     )
     if world.dialect == "sqlite":
+        # Set the insert trigger of migration 0004 aside, exactly as the database has it.
+        trigger = db.session.scalar(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+            {"name": "search_fts_after_insert"},
+        )
         db.session.execute(text("DROP TRIGGER search_fts_after_insert"))
         writer.insert(table, _documents(world), expected)
-        writer.timed("search_fts (FTS5 rebuild)", _rebuild_sqlite)
+        writer.timed("search_fts (FTS5 rebuild)", lambda: _rebuild_sqlite(str(trigger)))
     else:
+        index = db.session.scalar(text("SELECT pg_get_indexdef('search_fts_gin'::regclass)"))
         db.session.execute(text("DROP INDEX search_fts_gin"))
         writer.insert(table, _documents(world), expected)
-        writer.timed("search_fts_gin (GIN index)", _rebuild_postgresql)
+        writer.timed("search_fts_gin (GIN index)", lambda: _rebuild_postgresql(str(index)))
     for name, reindex_all in sorted(kinds.reindexers().items()):
         if name not in OWN_KINDS:
             writer.timed(f"search_document ({name})", reindex_all)
@@ -63,14 +64,16 @@ def load(world: World) -> None:
             db.session.expunge_all()
 
 
-def _rebuild_sqlite() -> int:
+def _rebuild_sqlite(trigger: str) -> int:
+    """FTS5 indexes every document in one pass; the trigger is put back."""
     db.session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-    db.session.execute(text(SQLITE_INSERT_TRIGGER))
+    db.session.execute(text(trigger))
     return int(db.session.scalar(text("SELECT count(*) FROM search_document")) or 0)
 
 
-def _rebuild_postgresql() -> int:
-    db.session.execute(text(POSTGRESQL_GIN))
+def _rebuild_postgresql(index: str) -> int:
+    """The GIN index built once over the generated tsvector column."""
+    db.session.execute(text(index))
     return int(db.session.scalar(text("SELECT count(*) FROM search_document")) or 0)
 
 
