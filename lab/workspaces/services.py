@@ -428,6 +428,8 @@ def leave(actor: User, workspace: Workspace) -> None:
     """The actor leaves the workspace (not its last lead)."""
     if not permissions.is_member(actor, workspace):
         raise PermissionDeniedError(_("You are not a member of this workspace."))
+    if not permissions.is_open(workspace):
+        raise DomainError(_("This workspace is archived: nothing in it can change."))
     with transaction():
         _lock(workspace)
         member = _member(workspace, actor.id)

@@ -328,3 +328,14 @@ def test_two_people_with_the_same_name_are_told_apart_by_email(app):
     assert list(_members(workspace)) == [lead.id]
     client.post(f"/workspaces/{workspace.id}/members", data={"who": second.email, "role": "member"})
     assert second.id in _members(workspace)
+
+
+def test_nobody_leaves_an_archived_workspace(app):
+    lead = make_user("delegate", city=make_city())
+    workspace = make_workspace(lead, status="archived")
+    member = make_user("young_stakeholder")
+    add_member(workspace, member)
+    client = _client(app, member)
+    page = _after_redirect(client, client.post(f"/workspaces/{workspace.id}/leave", data={}))
+    assert "This workspace is archived: nothing in it can change." in page
+    assert member.id in _members(workspace)
