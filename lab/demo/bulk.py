@@ -122,6 +122,20 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     return value.isoformat(" ", "microseconds")[:-6]
 
 
+def _defaults_for_missing(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """The model's default for each column the generated rows leave out (evaluated once)."""
+    values: dict[str, Any] = {}
+    for column in table.c:
+        default: Any = column.default
+        if column.name in row or default is None:
+            continue
+        if getattr(default, "is_scalar", False):
+            values[column.name] = default.arg
+        elif getattr(default, "is_callable", False):
+            values[column.name] = default.arg(None)
+    return values
+
+
 class Writer:
     """Inserts rows in chunks on the session's connection, and tells how long each table took.
 
@@ -142,6 +156,12 @@ class Writer:
         started = perf_counter()
         count = 0
         iterator = iter(rows)
+        first = next(iterator, None)
+        if first is not None:
+            iterator = itertools.chain([first], iterator)
+            missing = _defaults_for_missing(table, first)
+            if missing:  # a column added after this loader was written: its model default
+                iterator = ({**missing, **row} for row in iterator)
         show = not self.quiet and sys.stdout.isatty() and expected > self.chunk
         bar: Any = click.progressbar(length=expected, label=f"  {table.name}") if show else None
         chunks = iter(lambda: list(islice(iterator, self.chunk)), [])
