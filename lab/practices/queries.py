@@ -400,9 +400,18 @@ class _PageOfRows(SelectPagination):
     """
 
     def _query_items(self) -> list[Any]:
-        ids = self._query_args["ids"].limit(self.per_page).offset(self._query_offset)
-        statement = self._query_args["select"].where(Practice.id.in_(ids.scalar_subquery()))
-        return list(self._query_args["session"].execute(statement).unique().scalars())
+        key = self._query_args.get("cache_key")
+        known = _PAGE_IDS.get(key) if key is not None else None
+        if known is not None:
+            chosen: Any = list(known)
+        else:
+            ids = self._query_args["ids"].limit(self.per_page).offset(self._query_offset)
+            chosen = ids.scalar_subquery()
+        statement = self._query_args["select"].where(Practice.id.in_(chosen))
+        items = list(self._query_args["session"].execute(statement).unique().scalars())
+        if key is not None and known is None:
+            _PAGE_IDS.put(key, tuple(item.id for item in items))
+        return items
 
 
 @dataclass
@@ -447,8 +456,14 @@ def practice_list(
         )
         .order_by(*_order(filters, matched))
     )
+    stamp = tuple(counted[1:])
     page = _PageOfRows(
         select=statement,
+        # Which practices a page shows is derived data too (not the "most adopted" order: it
+        # moves with adoptions, which the stamp does not see).
+        cache_key=None
+        if filters.sort == "adopted"
+        else (visibility_key(user), filters, per_page, stamp),
         ids=_filtered(select(Practice.id), user, filters, matched).order_by(
             *_order(filters, matched)
         ),
@@ -464,9 +479,7 @@ def practice_list(
         page=page,
         filters=filters,
         adoption_counts=adoption_counts([p.id for p in page.items]),
-        facet_counts=_cached_facet_counts(user, filters, matched, tuple(counted[1:]))
-        if with_counts
-        else {},
+        facet_counts=_cached_facet_counts(user, filters, matched, stamp) if with_counts else {},
     )
 
 
@@ -475,9 +488,33 @@ def practice_list(
 # so each process keeps the latest ones, keyed by a stamp of the data read in the same query as
 # the total: any practice or city written since (created, edited, published, deleted, hidden,
 # restored: each sets updated_at) gives a new stamp, so counts are never older than the page.
-_FACET_CACHE: OrderedDict[tuple[Any, ...], dict[str, dict[str, int]]] = OrderedDict()
-_FACET_CACHE_SIZE = 256
-_FACET_CACHE_LOCK = threading.Lock()
+class _StampedCache:
+    """A small per-process LRU of derived data; keys carry the data stamp, so no entry is ever
+    served for data that changed since it was computed (old entries just age out)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        """The value stored for ``key``, or None."""
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: Any, value: Any) -> None:
+        """Store ``value``, forgetting the least recently used entries beyond the size."""
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_FACET_COUNTS = _StampedCache(256)
+_PAGE_IDS = _StampedCache(1024)
 
 
 def _data_stamp() -> list[Any]:
@@ -502,16 +539,11 @@ def _cached_facet_counts(
         replace(filters, page=1, sort=""),
         stamp,
     )
-    with _FACET_CACHE_LOCK:
-        found = _FACET_CACHE.get(key)
-        if found is not None:
-            _FACET_CACHE.move_to_end(key)
-            return found
+    found: dict[str, dict[str, int]] | None = _FACET_COUNTS.get(key)
+    if found is not None:
+        return found
     counts = facet_counts(user, filters, matched)
-    with _FACET_CACHE_LOCK:
-        _FACET_CACHE[key] = counts
-        while len(_FACET_CACHE) > _FACET_CACHE_SIZE:
-            _FACET_CACHE.popitem(last=False)
+    _FACET_COUNTS.put(key, counts)
     return counts
 
 
