@@ -262,3 +262,11 @@ def test_bulk_is_refused_in_production(monkeypatch, tmp_path, restore_limiter): 
     assert result.exit_code != 0
     assert "Refusing to load demo data into a production database" in result.output
     assert not database.exists(), "the production database was touched"
+
+
+def test_bulk_asks_for_a_migrated_database(own_app, tmp_path):  # noqa: F811
+    app = own_app(f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}")
+    result = run(app, "demo", "bulk", "--scale", SCALE)
+    assert result.exit_code != 0
+    assert "The database is not migrated" in result.output
+    assert "flask db upgrade" in result.output
