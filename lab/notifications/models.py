@@ -11,7 +11,16 @@ from lab.core.types import UTCDateTime, utcnow
 from lab.extensions import Model
 
 FOLLOW_KINDS = ("practice", "topic", "workspace", "thread")
-NOTIFICATION_KINDS = ("reply", "mention", "comment", "moderation", "queue")
+NOTIFICATION_KINDS = (
+    "reply",
+    "mention",
+    "comment",
+    "moderation",
+    "queue",
+    "workspace_added",  # a lead added you to a workspace
+    "join_request",  # someone asks to join a workspace you lead
+    "join_declined",  # a lead declined your request to join
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

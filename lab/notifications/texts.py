@@ -18,4 +18,10 @@ def notification_sentence(kind: str, actor_name: str | None) -> str:
         return _("A moderator made a decision about your contribution")
     if kind == "queue":
         return _("Something new is waiting in the review queue")
+    if kind == "workspace_added":
+        return _("%(name)s added you to a workspace", name=someone)
+    if kind == "join_request":
+        return _("%(name)s asks to join a workspace you lead", name=someone)
+    if kind == "join_declined":
+        return _("Your request to join a workspace was declined")
     return _("Something happened")

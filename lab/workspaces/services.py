@@ -311,9 +311,14 @@ def _join(workspace: Workspace, actor: User, user: User, role: str) -> Workspace
     activity.record(workspace, actor, "member_joined", user, name=user.display_name, role=role)
     _add_city_if_missing(workspace, actor, user.city if user.city_id else None)
     notifications.follow(user.id, "workspace", workspace.id)
-    notifications.notify(
-        [user.id], "mention", actor_id=actor.id, target_kind="workspace", target_id=workspace.id
-    )
+    if user.id != actor.id:  # someone else added them; joining by one's own request needs no note
+        notifications.notify(
+            [user.id],
+            "workspace_added",
+            actor_id=actor.id,
+            target_kind="workspace",
+            target_id=workspace.id,
+        )
     # A pending request of theirs is settled by joining.
     for request in db.session.scalars(
         select(JoinRequest).where(
@@ -524,6 +529,14 @@ def request_to_join(actor: User, workspace: Workspace, message: str) -> JoinRequ
             raise DomainError(_("You already asked to join: a lead will answer soon."))
         request = JoinRequest(workspace_id=workspace.id, user_id=actor.id, message=message)
         db.session.add(request)
+        leads = [m.user_id for m in workspace.members if m.is_lead]
+        notifications.notify(
+            leads,
+            "join_request",
+            actor_id=actor.id,
+            target_kind="workspace",
+            target_id=workspace.id,
+        )
     return request
 
 
@@ -563,6 +576,14 @@ def decide_request(actor: User, workspace: Workspace, request_id: int, accept: b
         request.state = "accepted" if accept else "declined"
         request.decided_at = utcnow()
         request.decided_by_id = actor.id
+        if not accept:
+            notifications.notify(
+                [request.user_id],
+                "join_declined",
+                actor_id=actor.id,
+                target_kind="workspace",
+                target_id=workspace.id,
+            )
         _refresh(workspace)
     return request
 
