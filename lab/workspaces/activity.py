@@ -49,9 +49,18 @@ def _kind(subject: Any) -> str:
     return table.removeprefix("workspace_") if table != "user_account" else "user"
 
 
-def recent(workspace: Workspace, limit: int = 50, before_id: int | None = None) -> list[Activity]:
-    """The newest lines first (one query, actors joined)."""
+def recent(
+    workspace: Workspace,
+    limit: int = 50,
+    before_id: int | None = None,
+    visible: Any = None,
+) -> list[Activity]:
+    """The newest lines first (one query, actors joined); ``visible`` is the viewer's condition
+    on lines (``lab.workspaces.queries.visible_activity``: a line about a draft practice only for
+    who may see the draft)."""
     query = select(Activity).where(Activity.workspace_id == workspace.id)
+    if visible is not None:
+        query = query.where(visible)
     if before_id is not None:
         query = query.where(Activity.id < before_id)
     return list(db.session.scalars(query.order_by(Activity.id.desc()).limit(limit)))

@@ -27,6 +27,7 @@ from lab.workspaces.document_forms import DocumentForm, VersionForm
 from lab.workspaces.loading import load_child, load_workspace
 from lab.workspaces.models import Document, Workspace
 from lab.workspaces.permissions import can_contribute
+from lab.workspaces.queries import visible_activity
 
 bp = Blueprint("workspace_documents", __name__, url_prefix="/workspaces")
 ACTIVITY_PER_PAGE = 50
@@ -192,7 +193,12 @@ def activity(workspace_id: int) -> str:
     """The whole feed, newest first, ACTIVITY_PER_PAGE lines a page ("older" follows by id)."""
     workspace = _workspace(workspace_id)
     before = request.args.get("before", type=int)
-    lines = feed.recent(workspace, limit=ACTIVITY_PER_PAGE + 1, before_id=before)
+    lines = feed.recent(
+        workspace,
+        limit=ACTIVITY_PER_PAGE + 1,
+        before_id=before,
+        visible=visible_activity(current_user),
+    )
     older = lines[ACTIVITY_PER_PAGE - 1].id if len(lines) > ACTIVITY_PER_PAGE else None
     return render_template(
         "workspaces/activity.html",

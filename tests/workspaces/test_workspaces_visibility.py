@@ -318,6 +318,12 @@ def test_linked_practice_titles_in_the_feed_follow_the_practice_visibility(app):
     lead_page = _client(app, lead).get(f"/workspaces/{workspace.id}").get_data(as_text=True)
     assert "Half-written convent plan" in lead_page
     assert db.session.get(Practice, draft.id) is not None
+    # The whole feed follows the same rule as the overview's recent lines.
+    outsider_feed = _client(app).get(f"/workspaces/{workspace.id}/activity")
+    assert outsider_feed.status_code == 200
+    assert "Half-written convent plan" not in outsider_feed.get_data(as_text=True)
+    lead_feed = _client(app, lead).get(f"/workspaces/{workspace.id}/activity")
+    assert "Half-written convent plan" in lead_feed.get_data(as_text=True)
 
 
 def test_members_follow_the_workspace_and_hear_of_new_comments(app, world):
