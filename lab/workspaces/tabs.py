@@ -23,6 +23,26 @@ TABS = (
 )
 
 
+# Pages below a tab: the tab stays marked as the current one (aria-current) on them.
+PARENT_TAB = {
+    "workspaces.edit": "workspaces.show",
+    "workspaces.search": "workspaces.show",
+    "workspace_tasks.show_task": "workspace_tasks.task_list",
+    "workspace_tasks.new_task": "workspace_tasks.task_list",
+    "workspace_tasks.edit_task": "workspace_tasks.task_list",
+    "workspace_tasks.new_milestone": "workspace_tasks.milestones",
+    "workspace_tasks.edit_milestone": "workspace_tasks.milestones",
+    "workspace_documents.show": "workspace_documents.index",
+}
+
+
+def current_tab(endpoint: str | None) -> str | None:
+    """The tab a page belongs to (its own endpoint, or its parent's)."""
+    if endpoint is None:
+        return None
+    return PARENT_TAB.get(endpoint, endpoint)
+
+
 def workspace_tabs() -> list[tuple[str, str]]:
     """The tabs whose pages exist in this app."""
     return [

@@ -44,7 +44,7 @@ from lab.workspaces.forms import (
 )
 from lab.workspaces.loading import load_workspace
 from lab.workspaces.models import Workspace
-from lab.workspaces.tabs import workspace_tabs
+from lab.workspaces.tabs import current_tab, workspace_tabs
 from lab.workspaces.vocabulary import role_labels, status_labels, task_status_labels
 
 bp = Blueprint("workspaces", __name__, url_prefix="/workspaces")
@@ -55,6 +55,7 @@ def _register_template_helpers(state: BlueprintSetupState) -> None:
     """Templates of all workspace pages ask the same questions as the views."""
     state.app.jinja_env.globals.update(
         workspace_tabs=workspace_tabs,
+        workspace_current_tab=current_tab,
         workspace_status_label=lambda code: status_labels().get(code, code),
         task_status_label=lambda code: task_status_labels().get(code, code),
         workspace_role_label=lambda code: role_labels().get(code, code),
