@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import has_request_context, request, url_for
 from sqlalchemy import select
 
 from lab.discussion import owners
 from lab.extensions import db
 from lab.workspaces import permissions
+from lab.workspaces.loading import note_staff_access
 from lab.workspaces.models import Workspace
 
 
@@ -25,7 +26,13 @@ def _workspace(workspace_id: int) -> Workspace | None:
 
 def _can_view(user: Any, workspace_id: int) -> bool:
     workspace = _workspace(workspace_id)
-    return workspace is not None and permissions.can_view_workspace(user, workspace)
+    if workspace is None or not permissions.can_view_workspace(user, workspace):
+        return False
+    # The discussion blueprint's own addresses (a permalink, an edit form) open the thread
+    # without a workspace URL: a coordinator's reading is logged there too.
+    if has_request_context() and (request.endpoint or "").startswith("discussion."):
+        note_staff_access(user, workspace)
+    return True
 
 
 def _can_comment(user: Any, workspace_id: int) -> bool:

@@ -27,19 +27,26 @@ def load_workspace(workspace_id: int, user: Any) -> Workspace:
     workspace = db.session.get(Workspace, workspace_id)
     if workspace is None or not can_view_workspace(user, workspace):
         abort(404)
-    if is_staff_reading(user, workspace):
-        logged: set[int] = g.setdefault("workspace_access_logged", set())
-        if workspace.id not in logged:
-            logged.add(workspace.id)
-            actor = getattr(user, "_get_current_object", lambda: user)()
-            target_id = workspace.id
-
-            @after_this_request
-            def _log_access(response: Response) -> Response:
-                moderation.log_staff_access(actor, "workspace", target_id)
-                return response
-
+    note_staff_access(user, workspace)
     return workspace
+
+
+def note_staff_access(user: Any, workspace: Workspace) -> None:
+    """Log, once per request and once the response is ready, that a coordinator who is not a
+    member opened a members-only workspace (nothing for anyone else)."""
+    if not is_staff_reading(user, workspace):
+        return
+    logged: set[int] = g.setdefault("workspace_access_logged", set())
+    if workspace.id in logged:
+        return
+    logged.add(workspace.id)
+    actor = getattr(user, "_get_current_object", lambda: user)()
+    target_id = workspace.id
+
+    @after_this_request
+    def _log_access(response: Response) -> Response:
+        moderation.log_staff_access(actor, "workspace", target_id)
+        return response
 
 
 def load_child(model: type[Any], object_id: int, workspace: Workspace) -> Any:

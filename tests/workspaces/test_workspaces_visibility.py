@@ -307,6 +307,25 @@ def test_a_coordinator_opening_a_members_only_workspace_is_logged_and_nobody_els
     assert len(log_lines()) == 2
 
 
+def test_a_coordinator_reading_a_members_only_thread_by_a_comment_address_is_logged(app, world):
+    private, _request, comment = world.spaces["members"]
+
+    def logged() -> list[tuple[Any, ...]]:
+        return list(
+            db.session.execute(
+                select(ModerationLogEntry.actor_id, ModerationLogEntry.target_id).where(
+                    ModerationLogEntry.action == "staff_access"
+                )
+            )
+        )
+
+    response = _client(app, world.coordinator).get(f"/comments/{comment.id}")
+    assert response.status_code in (302, 303)  # the permalink leads to the thread
+    assert logged() == [(world.coordinator.id, private.id)]
+    _client(app, world.member).get(f"/comments/{comment.id}")
+    assert len(logged()) == 1
+
+
 def test_linked_practice_titles_in_the_feed_follow_the_practice_visibility(app):
     perm = make_city()
     lead = make_user("delegate", city=perm)
