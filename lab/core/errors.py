@@ -40,6 +40,13 @@ class ConflictError(DomainError):
     """The record changed since the user loaded it (optimistic locking)."""
 
 
+class ServiceUnavailableError(Exception):
+    """A service the request needs besides the database (the object store) does not answer.
+
+    Answered like a database outage: the 503 page, the use case rolled back.
+    """
+
+
 ERROR_TEXTS = {
     400: (
         _l("Bad request"),
@@ -106,6 +113,15 @@ def register_error_pages(app: Flask) -> None:
             if name.lower() in ("retry-after", "allow"):
                 response.headers[name] = value
         return response
+
+    @app.errorhandler(ServiceUnavailableError)
+    def _service_unavailable(error: Exception) -> tuple[str, int]:
+        log.error("service unavailable (request %s): %s", g.get("request_id"), error)
+        try:
+            db.session.rollback()
+        except Exception:
+            log.debug("rollback after a service failure also failed", exc_info=True)
+        return render_error(503)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -10,6 +10,7 @@ bug elsewhere cannot turn a key into a path outside the store.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from flask import Flask, current_app
+
+from lab.core.errors import ServiceUnavailableError
 
 KEY_PATTERN = re.compile(r"[a-z0-9]{2}[a-z0-9_.-]{0,118}")
 _EXTENSION_NAME = "lab.storage"
@@ -118,6 +121,23 @@ class LocalFileStore:
         return self.path_for(key).is_file()
 
 
+def _reachable(operation: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn "cannot reach the object store" (a botocore connection error or timeout) into
+    ServiceUnavailableError, answered with the 503 page like a database outage; the store's own
+    answers (404, 412) pass through as they are."""
+
+    @functools.wraps(operation)
+    def reachable(*args: Any, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return operation(*args, **kwargs)
+        except BotoCoreError as error:
+            raise ServiceUnavailableError(f"object store unreachable: {error}") from error
+
+    return reachable
+
+
 class S3FileStore:
     """Objects in a bucket of an S3-compatible store (AWS S3, MinIO, Ceph, Garage...).
 
@@ -165,6 +185,7 @@ class S3FileStore:
         """The object's name in the bucket."""
         return self.prefix + check_key(key)
 
+    @_reachable
     def save(self, key: str, data: bytes | BinaryIO) -> None:
         """Upload the bytes, refusing a key already used (``If-None-Match: *``).
 
@@ -184,6 +205,7 @@ class S3FileStore:
                 raise FileExistsError(f"storage key already used: {key}") from None
             self.client.put_object(Bucket=self.bucket, Key=name, Body=body)
 
+    @_reachable
     def open(self, key: str) -> BinaryIO:
         """A stream of the object's bytes, read from the store as it is consumed."""
         try:
@@ -194,10 +216,12 @@ class S3FileStore:
             raise
         return io.BufferedReader(_StreamingRaw(answer["Body"]))
 
+    @_reachable
     def delete(self, key: str) -> None:
         """Remove the object (removing a missing one is not an error in S3)."""
         self.client.delete_object(Bucket=self.bucket, Key=self.object_name(key))
 
+    @_reachable
     def exists(self, key: str) -> bool:
         """Whether the object is there."""
         try:
