@@ -42,13 +42,15 @@ def check_in(column: str, values: tuple[str, ...]) -> str:
 
 def status_labels() -> dict[str, str]:
     """The workspace statuses in the reader's language."""
-    from flask_babel import gettext as _
+    from flask_babel import pgettext
 
+    # A context of their own: in Italian, French or Spanish a workspace's status agrees with
+    # "workspace", not with "practice" (which shares the English words).
     return {
-        "proposed": _("Proposed"),
-        "active": _("Active"),
-        "completed": _("Completed"),
-        "archived": _("Archived"),
+        "proposed": pgettext("workspace status", "Proposed"),
+        "active": pgettext("workspace status", "Active"),
+        "completed": pgettext("workspace status", "Completed"),
+        "archived": pgettext("workspace status", "Archived"),
     }
 
 
