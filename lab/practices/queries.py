@@ -550,7 +550,7 @@ def _cached_facet_counts(
 def recent_practices(user: Any, limit: int = 6) -> list[Practice]:
     """The most recently published practices (for the home page; one query).
 
-    The newest ids are found on the listing index first, so only their rows are read whole.
+    The newest ids are found on an index first, so only their rows are read whole.
     """
     conditions = (
         visible_practices(user),
@@ -559,12 +559,13 @@ def recent_practices(user: Any, limit: int = 6) -> list[Practice]:
         Practice.hidden_at.is_(None),
         City.deleted_at.is_(None),
     )
-    newest = func.coalesce(Practice.published_at, Practice.created_at).desc()
+    # A published practice always has its publication date (set when first published, never
+    # cleared), so the newest are found backwards along the (status, published_at) index.
     ids = (
         select(Practice.id)
         .join(City, City.id == Practice.city_id)
         .where(*conditions)
-        .order_by(newest, Practice.id.desc())
+        .order_by(Practice.published_at.desc(), Practice.id.desc())
         .limit(limit)
     )
     statement = (
