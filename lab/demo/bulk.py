@@ -359,7 +359,7 @@ def load_bulk(scale: float, seed: int = DEFAULT_SEED, quiet: bool = False) -> di
         bulk_search.load(world)
         if dialect == "postgresql":
             writer.timed("sequences", _reset_sequences)
-        db.session.commit()
+        writer.timed("commit", _commit)
     except BaseException:
         db.session.rollback()
         raise
@@ -370,6 +370,11 @@ def load_bulk(scale: float, seed: int = DEFAULT_SEED, quiet: bool = False) -> di
     if not quiet:
         click.echo(f"  {'total':28} {'':>9} {'':4} {perf_counter() - started:7.1f} s")
     return writer.counts
+
+
+def _commit() -> int:
+    db.session.commit()
+    return 0
 
 
 def _reset_sequences() -> int:
