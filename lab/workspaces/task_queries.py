@@ -14,7 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import joinedload, load_only
 
+from lab.auth.models import User
 from lab.cities.models import City
 from lab.core.types import utcnow
 from lab.extensions import db
@@ -56,11 +58,29 @@ def _member_cities(workspace: Workspace) -> list[City]:
 
 
 def board(workspace: Workspace) -> dict[str, list[Task]]:
-    """The columns of the board, each in order (one query: assignee and city joined)."""
+    """The columns of the board, each in order (one query: assignee and city joined).
+
+    Only what a card shows (and a move needs: the version) is loaded, for boards of hundreds of
+    tasks; another attribute read later is loaded on first use, as with any deferred column."""
     columns: dict[str, list[Task]] = {status: [] for status in TASK_STATUSES}
     tasks = db.session.scalars(
         select(Task)
         .where(Task.workspace_id == workspace.id)
+        .options(
+            load_only(
+                Task.workspace_id,
+                Task.title,
+                Task.city_id,
+                Task.assignee_id,
+                Task.due_on,
+                Task.status,
+                Task.position,
+                Task.version,
+            ),
+            joinedload(Task.city).load_only(City.name, City.time_zone),
+            # The assignee's name only: not their city, which a user otherwise brings along.
+            joinedload(Task.assignee).load_only(User.display_name).lazyload(User.city),
+        )
         .order_by(Task.status, Task.position, Task.id)
     )
     for task in tasks:

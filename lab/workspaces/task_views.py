@@ -90,6 +90,18 @@ def _task_url(task: Task) -> str:
 
 # The board
 
+# A task id no board has, built into a URL and cut out of it again (see _around_task_id).
+_ANY_TASK_ID = 9_876_543_210
+
+
+def _around_task_id(endpoint: str, workspace: Workspace) -> tuple[str, str]:
+    """The URL of ``endpoint`` for a task of ``workspace`` as the text before and after the task's
+    id: the board joins them around each card's id, one url_for for hundreds of cards."""
+    before, after = url_for(endpoint, workspace_id=workspace.id, task_id=_ANY_TASK_ID).split(
+        str(_ANY_TASK_ID)
+    )
+    return before, after
+
 
 def _render_board(workspace: Workspace, status: int = 200, conflict: Any = None) -> tuple[str, int]:
     return (
@@ -97,6 +109,10 @@ def _render_board(workspace: Workspace, status: int = 200, conflict: Any = None)
             "workspaces/board.html",
             workspace=workspace,
             columns=task_queries.board(workspace),
+            card_urls={
+                endpoint: _around_task_id(f"workspace_tasks.{endpoint}", workspace)
+                for endpoint in ("show_task", "move_task")
+            },
             statuses=TASK_STATUSES,
             conflict=conflict,
             may_contribute=permissions.can_contribute(current_user, workspace),
