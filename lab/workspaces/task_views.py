@@ -32,6 +32,7 @@ from werkzeug.wrappers import Response
 
 from lab.core.errors import ConflictError, DomainError
 from lab.core.forms import options, show_domain_error
+from lab.core.i18n import local_date
 from lab.core.permissions import require
 from lab.extensions import db, login_manager
 from lab.search import kinds
@@ -104,11 +105,14 @@ def _around_task_id(endpoint: str, workspace: Workspace) -> tuple[str, str]:
 
 
 def _render_board(workspace: Workspace, status: int = 200, conflict: Any = None) -> tuple[str, int]:
+    columns = task_queries.board(workspace)
+    days = {task.due_on for tasks in columns.values() for task in tasks if task.due_on}
     return (
         render_template(
             "workspaces/board.html",
             workspace=workspace,
-            columns=task_queries.board(workspace),
+            columns=columns,
+            due_dates={day: local_date(day, "medium") for day in days},
             card_urls={
                 endpoint: _around_task_id(f"workspace_tasks.{endpoint}", workspace)
                 for endpoint in ("show_task", "move_task")
