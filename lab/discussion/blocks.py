@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from flask import request
+from flask import request, url_for
 from flask_babel import gettext as _
 
 from lab.auth.permissions import can_write
 from lab.discussion import owners, queries
 from lab.discussion.models import Thread
+
+_SLOT = 918273645  # a stand-in id: one url_for per page, then the real id per comment
+
+
+class IdUrl:
+    """An endpoint's address for any comment, from one ``url_for`` with a stand-in id (a thread
+    page builds the same seven addresses for up to 200 comments)."""
+
+    __slots__ = ("_head", "_tail")
+
+    def __init__(self, endpoint: str, **values: Any) -> None:
+        filled: dict[str, Any] = {k: _SLOT if v is None else v for k, v in values.items()}
+        url = url_for(endpoint, **filled)
+        self._head, _, self._tail = url.partition(str(_SLOT))
+
+    def __call__(self, target_id: int) -> str:
+        return f"{self._head}{target_id}{self._tail}"
 
 
 @dataclass
@@ -23,11 +41,47 @@ class ThreadBlock:
     page: queries.ThreadPage
     reply_to: int | None
     refusal: str | None  # why the viewer cannot comment (None: they can)
+    viewer_id: int | None = None  # the signed-in viewer (only their own comments can be edited)
 
     @property
     def thread(self) -> Thread | None:
         """The thread, if anyone has commented yet (a GET never makes one)."""
         return self.page.thread
+
+    @cached_property
+    def profile_url(self) -> IdUrl:
+        """A comment author's profile."""
+        return IdUrl("account.profile", user_id=None)
+
+    @cached_property
+    def permalink_url(self) -> IdUrl:
+        """A comment's permanent link."""
+        return IdUrl("discussion.permalink", comment_id=None)
+
+    @cached_property
+    def reply_url(self) -> IdUrl:
+        """Where a reply to a comment is posted."""
+        return IdUrl("discussion.reply", comment_id=None)
+
+    @cached_property
+    def edit_url(self) -> IdUrl:
+        """A comment's edit page."""
+        return IdUrl("discussion.edit_comment", comment_id=None)
+
+    @cached_property
+    def delete_url(self) -> IdUrl:
+        """Where a comment's deletion is posted."""
+        return IdUrl("discussion.delete_comment", comment_id=None)
+
+    @cached_property
+    def versions_url(self) -> IdUrl:
+        """A comment's earlier versions."""
+        return IdUrl("discussion.versions", comment_id=None)
+
+    @cached_property
+    def flag_url(self) -> IdUrl:
+        """The report form for a comment (asked only when moderation is part of the app)."""
+        return IdUrl("moderation.flag", kind="comment", target_id=None)
 
     def page_link(self, number: int, anchor: str = "comments") -> str:
         """The owner's page at another page of the thread."""
@@ -70,6 +124,7 @@ def thread_block(
         page=queries.thread_page(thread, page, total),
         reply_to=reply_to,
         refusal=_refusal(viewer, thread, owner_kind, owner_id),
+        viewer_id=int(viewer.id) if getattr(viewer, "is_authenticated", False) else None,
     )
 
 

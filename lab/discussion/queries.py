@@ -6,13 +6,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer, joinedload
 
+from lab.auth.models import User
 from lab.discussion.models import MAX_DEPTH, Comment, Thread, Topic
 from lab.discussion.services import PER_PAGE
 from lab.extensions import db
 
 _ANY_STATE = {"include_deleted": True, "include_hidden": True}
 LAB_WIDE = "lab"
+# What a thread page shows of a comment and its author: the Markdown source, the form's
+# submission key and the author's account details (with their city) are left in the database.
+_SHOWN_COMMENT = (
+    defer(Comment.body),
+    defer(Comment.submission_key),
+    joinedload(Comment.author).load_only(User.id, User.display_name).lazyload(User.city),
+)
 
 
 @dataclass
@@ -103,6 +112,7 @@ def thread_page(thread: Thread | None, page: int = 1, total: int | None = None) 
         select(Comment)
         .where(Comment.thread_id == thread.id, Comment.root_id.in_(page_roots))
         .order_by(Comment.created_at, Comment.id)
+        .options(*_SHOWN_COMMENT)
         .execution_options(**_ANY_STATE)
     ).all()
     return ThreadPage(thread, _tree(list(comments)), page, total)
