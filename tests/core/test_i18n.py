@@ -237,6 +237,43 @@ def test_error_pages_are_italian(client):
     assert "Page not found" not in page
 
 
+def test_one_client_gets_each_page_in_the_language_it_asks_for_this_time(client):
+    # The catalogue is looked up once per request and kept for it: never for the next one.
+    # The list has strings from its template and from Python (form labels, lazy option labels).
+    italian, english = {"Accept-Language": "it"}, {"Accept-Language": "en"}
+    for _ in range(2):
+        page = client.get("/practices/", headers=italian).get_data(as_text=True)
+        assert _page_language(page) == "it"
+        for text in (
+            "Applica i filtri",
+            "Cerca tra le pratiche",
+            "Tutte le città",
+            "Più recenti",
+        ):
+            assert text in page
+        assert "Apply filters" not in page and "All cities" not in page
+
+        page = client.get("/practices/", headers=english).get_data(as_text=True)
+        assert _page_language(page) == "en"
+        for text in ("Narrow the list", "Search practices", "All cities", "Newest"):
+            assert text in page
+        assert "Applica i filtri" not in page and "Tutte le città" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_html_in_a_variable_of_a_translated_template_string_is_escaped(client, language):
+    query = '<img src=x onerror="alert(1)">'
+    response = client.get(
+        "/search", query_string={"q": query}, headers={"Accept-Language": language}
+    )
+    page = response.get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title, "the page has no title"
+    heading = {"en": "Search: ", "it": "Ricerca: "}[language]
+    assert f"{heading}&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in title.group(1)
+    assert "<img src=x" not in page
+
+
 # --- The catalogues -----------------------------------------------------------------------------
 
 
