@@ -5,6 +5,10 @@ versions; names in labels are escaped. (The thread works these out once per page
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
 
 from lab.discussion import services
 from lab.discussion.models import Thread
@@ -54,3 +58,25 @@ def test_each_viewer_sees_the_controls_that_are_theirs(app):
     for card in cards.values():
         assert "/edit" not in card and "/delete" not in card and "/moderation/flag" not in card
         assert "data-reply-action" not in card
+
+
+def test_comment_times_read_as_elsewhere_in_the_viewers_language_and_time_zone(app):
+    """The thread writes times once per page its own way: the same words as the
+    ``datetimeformat`` filter, in the viewer's time zone (here past midnight) and language."""
+    author = make_user(display_name="Ada")
+    viewer = make_user(time_zone="Europe/Rome")
+    topic = make_topic(author)
+    thread = db.session.get(Thread, topic.thread_id)
+    said = comment(author, thread, "late")
+    said.created_at = datetime(2026, 6, 3, 22, 30, 5, tzinfo=UTC)
+    db.session.flush()
+    client = app.test_client()
+    sign_in(client, viewer)
+    client.set_cookie(app.config["LANGUAGE_COOKIE"], "it")
+    page = client.get(services.topic_path(topic)).get_data(as_text=True)
+    shown = re.search(r'<time datetime="2026-06-03T22:30:05\+00:00">([^<]+)</time>', page)
+    expected = babel_dates.format_datetime(
+        said.created_at, "medium", tzinfo=ZoneInfo("Europe/Rome"), locale="it"
+    )
+    assert shown is not None and shown.group(1) == expected
+    assert "4 giu 2026" in expected or "04 giu 2026" in expected
